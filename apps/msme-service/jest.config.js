@@ -1,0 +1,8 @@
+module.exports = {
+  displayName: 'msme-service',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  globalSetup: '<rootDir>/../../test/global-setup.ts',
+  coverageDirectory: '../../coverage/apps/msme-service',
+};

@@ -1,0 +1,5 @@
+const { getJestProjectsAsync } = require('@nx/jest');
+
+module.exports = async () => ({
+  projects: await getJestProjectsAsync(),
+});

@@ -1,0 +1,37 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+
+import { SecurityEventLogger } from '../logging/security-event.logger';
+import { RequestContext } from '../request-context/request-context';
+import { PERMISSIONS_KEY } from '../security.constants';
+import { AccessDeniedException } from './access-denied.exception';
+import { callerOf } from './authorization-request';
+
+/** Enforces `@Permissions(...)`: the caller needs every listed permission. */
+@Injectable()
+export class PermissionsGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly events: SecurityEventLogger,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(PERMISSIONS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!required?.length) return true;
+
+    const caller = callerOf(context);
+    const missing = required.filter((permission) => !caller.permissions.includes(permission));
+    if (missing.length === 0) return true;
+
+    await this.events.logPermissionDenied({
+      userId: caller.userId,
+      resource: RequestContext.current()?.route ?? null,
+      action: context.switchToHttp().getRequest<{ method?: string }>().method ?? null,
+      details: { missing_permissions: missing },
+    });
+    throw new AccessDeniedException();
+  }
+}

@@ -1,0 +1,36 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+
+import { SecurityEventLogger } from '../logging/security-event.logger';
+import { RequestContext } from '../request-context/request-context';
+import { ROLES_KEY } from '../security.constants';
+import { AccessDeniedException } from './access-denied.exception';
+import { callerOf } from './authorization-request';
+
+/** Enforces `@Roles(...)`: the caller needs at least one of the listed roles. */
+@Injectable()
+export class RolesGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly events: SecurityEventLogger,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!required?.length) return true;
+
+    const caller = callerOf(context);
+    if (required.some((role) => caller.roles.includes(role))) return true;
+
+    await this.events.logPermissionDenied({
+      userId: caller.userId,
+      resource: RequestContext.current()?.route ?? null,
+      action: context.switchToHttp().getRequest<{ method?: string }>().method ?? null,
+      details: { required_roles: required },
+    });
+    throw new AccessDeniedException();
+  }
+}

@@ -1,0 +1,9 @@
+export const AUTH_ATTEMPTS_TOTAL = 'auth_attempts_total';
+export const RATE_LIMIT_VIOLATIONS_TOTAL = 'rate_limit_violations_total';
+export const RATE_LIMIT_STORE_ERRORS_TOTAL = 'rate_limit_store_errors_total';
+export const TOKEN_VALIDATIONS_TOTAL = 'token_validations_total';
+export const SUSPICIOUS_ACTIVITY_TOTAL = 'suspicious_activity_total';
+export const SECURITY_EVENTS_TOTAL = 'security_events_total';
+export const HTTP_REQUEST_DURATION_SECONDS = 'http_request_duration_seconds';
+export const OUTBOUND_REQUEST_DURATION_SECONDS = 'outbound_request_duration_seconds';
+export const DB_QUERY_DURATION_SECONDS = 'db_query_duration_seconds';

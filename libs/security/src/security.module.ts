@@ -1,0 +1,92 @@
+import { Global, Module, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { TerminusModule } from '@nestjs/terminus';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { LoggerModule } from 'nestjs-pino';
+import { register } from 'prom-client';
+
+import { JwksKeyResolver } from './authentication/jwks-key.resolver';
+import { JwtAuthGuard } from './authentication/jwt-auth.guard';
+import { JwtStrategy } from './authentication/jwt.strategy';
+import { OwnershipGuard } from './authorization/ownership.guard';
+import { OwnershipRegistry } from './authorization/ownership.registry';
+import { PermissionsGuard } from './authorization/permissions.guard';
+import { RolesGuard } from './authorization/roles.guard';
+import type { SecurityModuleOptions } from './config/security-options.interface';
+import { ProblemDetailsFilter } from './errors/problem-details.filter';
+import { DependencyHealthIndicator } from './health/dependency-health.indicator';
+import { HealthController } from './health/health.controller';
+import { IpBlockService } from './ip-block/ip-block.service';
+import { loggerOptions } from './logging/logger-options.factory';
+import { SecurityEventLogger } from './logging/security-event.logger';
+import { METRIC_PROVIDERS } from './metrics/metric-providers';
+import { SecurityMetrics } from './metrics/security-metrics.service';
+import { REDIS_PROVIDERS } from './redis/redis.providers';
+import { RevocationService } from './revocation/revocation.service';
+import { ConfigurableSecurityModule } from './security.module-definition';
+import { SECURITY_OPTIONS, SECURITY_REDIS } from './security.tokens';
+import { SecurityStateStorage } from './state/security-state.storage';
+import { createValidationPipe } from './validation/validation.pipe-factory';
+
+/** The global guards, in the contract's order of checks (the IP block runs before routing). */
+const GUARDS: Provider[] = [JwtAuthGuard, RolesGuard, PermissionsGuard, OwnershipGuard].map(
+  (guard) => ({ provide: APP_GUARD, useClass: guard }),
+);
+
+const DEFAULT_PROCESS_METRIC = 'process_cpu_user_seconds_total';
+
+/**
+ * Everything a service needs to be protected, imported once:
+ *
+ * @example
+ * @Module({ imports: [SecurityModule.forRoot(securityOptionsFromEnv())] })
+ * export class AppModule {}
+ *
+ * Every route then requires an access token unless `@Public()`, and gets the contract's
+ * headers, problem+json errors, validation, logging, metrics and health routes.
+ */
+@Global()
+@Module({
+  imports: [
+    DiscoveryModule,
+    PassportModule,
+    TerminusModule,
+    LoggerModule.forRootAsync({ inject: [SECURITY_OPTIONS], useFactory: loggerOptions }),
+    PrometheusModule.registerAsync({
+      inject: [SECURITY_OPTIONS],
+      useFactory: (options: SecurityModuleOptions) => ({
+        path: '/metrics',
+        defaultLabels: { service: options.serviceName },
+        // Several apps may share a process (tests, benchmarks); default metrics register once.
+        defaultMetrics: { enabled: !register.getSingleMetric(DEFAULT_PROCESS_METRIC) },
+      }),
+    }),
+  ],
+  controllers: [HealthController],
+  providers: [
+    ...REDIS_PROVIDERS,
+    ...METRIC_PROVIDERS,
+    SecurityMetrics,
+    SecurityEventLogger,
+    SecurityStateStorage,
+    RevocationService,
+    IpBlockService,
+    JwksKeyResolver,
+    JwtStrategy,
+    OwnershipRegistry,
+    DependencyHealthIndicator,
+    ...GUARDS,
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+  ],
+  exports: [
+    SECURITY_OPTIONS,
+    SECURITY_REDIS,
+    SecurityMetrics,
+    SecurityEventLogger,
+    RevocationService,
+    IpBlockService,
+  ],
+})
+export class SecurityModule extends ConfigurableSecurityModule {}
