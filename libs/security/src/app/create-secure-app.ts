@@ -17,7 +17,11 @@ import { SecurityMetrics } from '../metrics/security-metrics.service';
 import { requestContextMiddleware } from '../request-context/request-context.middleware';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../request-context/request-id';
 import { SECURITY_OPTIONS } from '../security.tokens';
-import { hasPrototypeKeys, jsonBodyMiddleware } from '../validation/json-body.middleware';
+import {
+  PROTOTYPE_KEYS,
+  hasPrototypeKeys,
+  jsonBodyMiddleware,
+} from '../validation/json-body.middleware';
 import { clientErrorResponder } from './raw-body-errors';
 
 /** The HTTP platform a service runs on. */
@@ -48,6 +52,12 @@ function parseJsonBody(body: string): unknown {
     ]);
   }
   return parsed;
+}
+
+/** A JSON reviver that fails the parse (400) on keys that could reach a prototype. */
+function refusePrototypeKeys(key: string, value: unknown): unknown {
+  if (PROTOTYPE_KEYS.has(key)) throw new SyntaxError('prototype keys are not allowed');
+  return value;
 }
 
 function fastifyAdapter(environment: () => Environment): FastifyAdapter {
@@ -143,6 +153,7 @@ function configurePipeline(app: INestApplication, options: SecurityModuleOptions
       limit: BODY_LIMIT_BYTES,
       type: (request: IncomingMessage) =>
         JSON_MEDIA_TYPE.test(request.headers['content-type'] ?? ''),
+      reviver: refusePrototypeKeys,
     });
   }
   if (options.docsEnabled) {

@@ -42,4 +42,6 @@ export interface SecurityModuleOptions {
   rateLimitPolicies: Record<string, RateLimitPolicy>;
   /** Serve Swagger UI at `/docs` and the document at `/docs-json`. */
   docsEnabled: boolean;
+  /** Where log lines go; standard output when absent. Tests pass a stream to read them. */
+  logStream?: NodeJS.WritableStream;
 }

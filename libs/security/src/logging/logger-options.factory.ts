@@ -15,39 +15,35 @@ import { redactionPaths } from './redaction.constants';
  */
 export function loggerOptions(options: SecurityModuleOptions): Params {
   const pretty = options.environment === 'development' && process.env.LOG_FORMAT !== 'json';
-  return {
-    pinoHttp: {
-      level: options.logLevel,
-      base: { service: options.serviceName, environment: options.environment },
-      timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
-      formatters: { level: (label: string) => ({ level: label }) },
-      redact: { paths: redactionPaths(), censor: '[REDACTED]' },
-      genReqId: (request: IncomingMessage) => String(request.headers[REQUEST_ID_HEADER] ?? ''),
-      customProps: (request: IncomingMessage) => ({
-        correlation_id: String(request.headers[REQUEST_ID_HEADER] ?? ''),
+  const pinoHttp = {
+    level: options.logLevel,
+    base: { service: options.serviceName, environment: options.environment },
+    timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
+    formatters: { level: (label: string) => ({ level: label }) },
+    redact: { paths: redactionPaths(), censor: '[REDACTED]' },
+    genReqId: (request: IncomingMessage) => String(request.headers[REQUEST_ID_HEADER] ?? ''),
+    customProps: (request: IncomingMessage) => ({
+      correlation_id: String(request.headers[REQUEST_ID_HEADER] ?? ''),
+    }),
+    autoLogging: { ignore: (request: IncomingMessage) => isInfrastructurePath(request.url) },
+    customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
+      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+    customSuccessMessage: (request: IncomingMessage, response: ServerResponse) =>
+      `${request.method} ${(request.url ?? '').split('?')[0]} answered ${response.statusCode}`,
+    customErrorMessage: (request: IncomingMessage, response: ServerResponse) =>
+      `${request.method} ${(request.url ?? '').split('?')[0]} failed with ${response.statusCode}`,
+    serializers: {
+      req: (request: { method?: string; url?: string; remoteAddress?: string }) => ({
+        method: request.method,
+        path: (request.url ?? '').split('?')[0],
       }),
-      autoLogging: { ignore: (request: IncomingMessage) => isInfrastructurePath(request.url) },
-      customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
-        error || response.statusCode >= 500
-          ? 'error'
-          : response.statusCode >= 400
-            ? 'warn'
-            : 'info',
-      customSuccessMessage: (request: IncomingMessage, response: ServerResponse) =>
-        `${request.method} ${(request.url ?? '').split('?')[0]} answered ${response.statusCode}`,
-      customErrorMessage: (request: IncomingMessage, response: ServerResponse) =>
-        `${request.method} ${(request.url ?? '').split('?')[0]} failed with ${response.statusCode}`,
-      serializers: {
-        req: (request: { method?: string; url?: string; remoteAddress?: string }) => ({
-          method: request.method,
-          path: (request.url ?? '').split('?')[0],
-        }),
-        res: (response: { statusCode?: number }) => ({ status_code: response.statusCode }),
-      },
-      quietReqLogger: true,
-      transport: pretty
+      res: (response: { statusCode?: number }) => ({ status_code: response.statusCode }),
+    },
+    quietReqLogger: true,
+    transport:
+      pretty && !options.logStream
         ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
         : undefined,
-    },
   };
+  return { pinoHttp: options.logStream ? [pinoHttp, options.logStream] : pinoHttp };
 }

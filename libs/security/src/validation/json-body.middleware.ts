@@ -35,11 +35,14 @@ export function jsonBodyMiddleware(): RawMiddleware {
   };
 }
 
-/** Whether a parsed JSON value carries keys that could reach an object's prototype. */
+/** Keys that could reach an object's prototype once a body is merged or transformed. */
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Whether a parsed JSON value carries {@link PROTOTYPE_KEYS}. */
 export function hasPrototypeKeys(value: unknown, depth = 0): boolean {
   if (depth > 32 || value === null || typeof value !== 'object') return false;
   for (const key of Object.keys(value)) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') return true;
+    if (PROTOTYPE_KEYS.has(key)) return true;
     if (hasPrototypeKeys((value as Record<string, unknown>)[key], depth + 1)) return true;
   }
   return false;
