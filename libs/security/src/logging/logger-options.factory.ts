@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { Params } from 'nestjs-pino';
+import { destination } from 'pino';
 
 import type { SecurityModuleOptions } from '../config/security-options.interface';
 import { isInfrastructurePath } from '../request-context/request-context.middleware';
 import { REQUEST_ID_HEADER } from '../request-context/request-id';
-import { redactionPaths } from './redaction.constants';
+import { redactSecrets } from './redaction.constants';
 
 /**
  * nestjs-pino options: JSON lines with ISO `timestamp`, textual `level`, `service` and
@@ -19,8 +20,7 @@ export function loggerOptions(options: SecurityModuleOptions): Params {
     level: options.logLevel,
     base: { service: options.serviceName, environment: options.environment },
     timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
-    formatters: { level: (label: string) => ({ level: label }) },
-    redact: { paths: redactionPaths(), censor: '[REDACTED]' },
+    formatters: { level: (label: string) => ({ level: label }), log: redactSecrets },
     genReqId: (request: IncomingMessage) => String(request.headers[REQUEST_ID_HEADER] ?? ''),
     customProps: (request: IncomingMessage) => ({
       correlation_id: String(request.headers[REQUEST_ID_HEADER] ?? ''),
@@ -45,5 +45,9 @@ export function loggerOptions(options: SecurityModuleOptions): Params {
         ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
         : undefined,
   };
-  return { pinoHttp: options.logStream ? [pinoHttp, options.logStream] : pinoHttp };
+  if (pinoHttp.transport) return { pinoHttp };
+  // Lines are buffered and written in 4 KiB batches off the request path; pino flushes the
+  // buffer when the process exits, so only a hard crash can lose the last few lines.
+  const stream = options.logStream ?? destination({ dest: 1, sync: false, minLength: 4096 });
+  return { pinoHttp: [pinoHttp, stream] };
 }

@@ -1,0 +1,11 @@
+// `npm run bench`: every benchmark, or those named as arguments (e.g. `npm run bench -- pipeline`).
+import { benchPipeline } from './pipeline/pipeline.bench.mjs';
+
+const BENCHMARKS = { pipeline: benchPipeline };
+
+const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(BENCHMARKS);
+for (const name of chosen) {
+  if (!BENCHMARKS[name])
+    throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+  await BENCHMARKS[name]();
+}
