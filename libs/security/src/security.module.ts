@@ -1,4 +1,4 @@
-import { Global, Module, type Provider } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
@@ -22,17 +22,17 @@ import { loggerOptions } from './logging/logger-options.factory';
 import { SecurityEventLogger } from './logging/security-event.logger';
 import { METRIC_PROVIDERS } from './metrics/metric-providers';
 import { SecurityMetrics } from './metrics/security-metrics.service';
+import { RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { REDIS_PROVIDERS } from './redis/redis.providers';
 import { RevocationService } from './revocation/revocation.service';
 import { ConfigurableSecurityModule } from './security.module-definition';
 import { SECURITY_OPTIONS, SECURITY_REDIS } from './security.tokens';
 import { SecurityStateStorage } from './state/security-state.storage';
-import { createValidationPipe } from './validation/validation.pipe-factory';
+import { SecurityValidationPipe } from './validation/security-validation.pipe';
 
 /** The global guards, in the contract's order of checks (the IP block runs before routing). */
-const GUARDS: Provider[] = [JwtAuthGuard, RolesGuard, PermissionsGuard, OwnershipGuard].map(
-  (guard) => ({ provide: APP_GUARD, useClass: guard }),
-);
+const GUARD_CLASSES = [JwtAuthGuard, RateLimitGuard, RolesGuard, PermissionsGuard, OwnershipGuard];
 
 const DEFAULT_PROCESS_METRIC = 'process_cpu_user_seconds_total';
 
@@ -76,9 +76,11 @@ const DEFAULT_PROCESS_METRIC = 'process_cpu_user_seconds_total';
     JwtStrategy,
     OwnershipRegistry,
     DependencyHealthIndicator,
-    ...GUARDS,
+    ...RATE_LIMIT_PROVIDERS,
+    ...GUARD_CLASSES,
+    ...GUARD_CLASSES.map((guard) => ({ provide: APP_GUARD, useExisting: guard })),
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_PIPE, useClass: SecurityValidationPipe },
   ],
   exports: [
     SECURITY_OPTIONS,

@@ -264,6 +264,23 @@ describe.each(PLATFORMS)('request pipeline on %s', (platform) => {
       expect(answer.status).toBe(400);
     });
 
+    it('should record injection-shaped input as suspicious activity and still answer it', async () => {
+      const answer = await call('/api/sample/notes', {
+        method: 'POST',
+        token: await tokenOf(owner),
+        body: JSON.stringify({ title: "x' OR '1'='1' --", stars: 1 }),
+      });
+
+      expect(answer.status).toBe(201);
+      const event = logs
+        .records()
+        .find((line) => line.event_type === 'suspicious_activity' && line.user_id === owner.id);
+      expect(event).toMatchObject({ details: { type: 'injection', fields: ['title'] } });
+      expect(JSON.stringify(event)).not.toContain("OR '1'='1'");
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/suspicious_activity_total\{type="injection",service="pipeline-test"\} [1-9]/);
+    });
+
     it('should answer a thrown error with a 500 that says nothing of its cause', async () => {
       const answer = await call('/api/sample/boom', { token: await tokenOf(owner) });
 
@@ -354,6 +371,24 @@ describe.each(PLATFORMS)('request pipeline on %s', (platform) => {
     });
   });
 
+  describe('rate limiting', () => {
+    it('should apply the api policy per user to authenticated routes, after authentication', async () => {
+      const heavy = { ...owner, id: randomUUID() };
+      const token = await tokenOf(heavy);
+      const answers: Answer[] = [];
+      for (let i = 0; i < 101; i += 1) answers.push(await call('/api/sample/me', { token }));
+
+      expect(answers[0].headers.get('ratelimit-limit')).toBe('100');
+      expect(answers[0].headers.get('ratelimit-remaining')).toBe('99');
+      expect(answers.slice(0, 100).every((answer) => answer.status === 200)).toBe(true);
+      expect(answers[100].status).toBe(429);
+      expect(Number(answers[100].headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(answers[100].body.type).toMatch(/rate-limited$/);
+      expect((await call('/api/sample/me', { token: await tokenOf(owner) })).status).toBe(200);
+      expect((await call('/api/sample/me')).status).toBe(401);
+    });
+  });
+
   describe('IP blocking', () => {
     it('should answer 403 to a blocked range on every route but health and metrics, then let it back', async () => {
       const blocks = app.get(IpBlockService);
@@ -384,6 +419,19 @@ describe.each(PLATFORMS)('request pipeline on %s', (platform) => {
       await revocation.revokeSession(claims.sid, claims.exp);
       expect((await call('/api/sample/me', { token: sibling })).status).toBe(401);
     });
+  });
+
+  it('should label request durations with route patterns, never raw paths', async () => {
+    const id = randomUUID();
+    await call(`/api/sample/documents/${id}`, { token: await tokenOf(owner) });
+    await call(`/unknown/${id}`);
+
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+
+    expect(metrics).toContain('route="/api/sample/documents/:document_id"');
+    expect(metrics).toContain('route="unmatched"');
+    expect(metrics).not.toContain(id);
+    expect(metrics).not.toMatch(/route="\/(health|metrics)/);
   });
 
   it('should never log a token or password that was sent', async () => {

@@ -99,7 +99,16 @@ export class SecurityStateStorage implements OnModuleInit, OnApplicationShutdown
     this.subscriber.on('close', () => this.markStale('subscriber connection closed'));
     this.resyncTimer = setInterval(() => void this.checkVersion(), RESYNC_INTERVAL_MS);
     this.resyncTimer.unref();
-    if (await waitUntilReady(this.subscriber, STARTUP_WAIT_MS)) await this.reloading;
+    await this.firstSync(STARTUP_WAIT_MS);
+  }
+
+  /** Waits until the mirror is in sync, or `timeoutMs` (then it keeps trying in the background). */
+  private async firstSync(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    if (!(await waitUntilReady(this.subscriber as RedisClient, timeoutMs))) return;
+    while (!this.synced && Date.now() < deadline) {
+      await (this.reloading ?? new Promise((resolve) => setTimeout(resolve, 10)));
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

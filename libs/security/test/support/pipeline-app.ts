@@ -127,6 +127,7 @@ class PublicCatalogueController {
 export interface PipelineAppSettings {
   jwksUrl: string;
   redisUrl: string | null;
+  redisClusterNodes?: string[];
   keyPrefix: string;
   platform?: HttpPlatform;
   environment?: SecurityModuleOptions['environment'];
@@ -149,9 +150,15 @@ export function pipelineOptions(settings: PipelineAppSettings): SecurityModuleOp
       jwksUrl: settings.jwksUrl,
       clockToleranceSeconds: 0,
     },
-    redis: settings.redisUrl
-      ? { url: settings.redisUrl, keyPrefix: settings.keyPrefix, commandTimeoutMs: 200 }
-      : null,
+    redis:
+      settings.redisUrl || settings.redisClusterNodes
+        ? {
+            url: settings.redisUrl ?? undefined,
+            clusterNodes: settings.redisClusterNodes,
+            keyPrefix: settings.keyPrefix,
+            commandTimeoutMs: 200,
+          }
+        : null,
     trustProxy: settings.trustProxy ?? 0,
     rateLimitPolicies: { ...DEFAULT_RATE_LIMIT_POLICIES },
     docsEnabled: false,
