@@ -3,7 +3,6 @@ const nxPreset = require('@nx/jest/preset').default;
 module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
-  // jose ships ESM only; Node 20 loads it natively but Jest needs it turned into CommonJS.
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',
@@ -18,6 +17,7 @@ module.exports = {
     ],
     '^.+\\.m?js$': ['@swc/jest', { module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+  // These packages ship ESM only: Node 20 loads them natively, Jest needs them as CommonJS.
+  transformIgnorePatterns: ['^(?!.*/node_modules/(jose|content-disposition)/).*/node_modules/'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };

@@ -278,7 +278,9 @@ describe.each(PLATFORMS)('request pipeline on %s', (platform) => {
       expect(event).toMatchObject({ details: { type: 'injection', fields: ['title'] } });
       expect(JSON.stringify(event)).not.toContain("OR '1'='1'");
       const metrics = await (await fetch(`${url}/metrics`)).text();
-      expect(metrics).toMatch(/suspicious_activity_total\{type="injection",service="pipeline-test"\} [1-9]/);
+      expect(metrics).toMatch(
+        /suspicious_activity_total\{type="injection",service="pipeline-test"\} [1-9]/,
+      );
     });
 
     it('should answer a thrown error with a 500 that says nothing of its cause', async () => {

@@ -134,6 +134,7 @@ export interface PipelineAppSettings {
   trustProxy?: number;
   logStream?: NodeJS.WritableStream;
   logLevel?: string;
+  docsEnabled?: boolean;
 }
 
 /** The library's options for a test app. */
@@ -161,7 +162,7 @@ export function pipelineOptions(settings: PipelineAppSettings): SecurityModuleOp
         : null,
     trustProxy: settings.trustProxy ?? 0,
     rateLimitPolicies: { ...DEFAULT_RATE_LIMIT_POLICIES },
-    docsEnabled: false,
+    docsEnabled: settings.docsEnabled ?? false,
     logStream: settings.logStream,
   };
 }
