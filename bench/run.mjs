@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark, or those named as arguments (e.g. `npm run bench -- pipeline`).
+import { benchAudit } from './audit.bench.mjs';
 import { benchPipeline } from './pipeline/pipeline.bench.mjs';
 import { runRateLimitBench } from './rate-limit.bench.mjs';
 
-const BENCHMARKS = { pipeline: benchPipeline, 'rate-limit': runRateLimitBench };
+const BENCHMARKS = { pipeline: benchPipeline, 'rate-limit': runRateLimitBench, audit: benchAudit };
 
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(BENCHMARKS);
 for (const name of chosen) {
