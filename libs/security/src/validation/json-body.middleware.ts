@@ -36,7 +36,11 @@ export function jsonBodyMiddleware(): RawMiddleware {
 }
 
 /** Keys that could reach an object's prototype once a body is merged or transformed. */
-export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+]);
 
 /** Whether a parsed JSON value carries {@link PROTOTYPE_KEYS}. */
 export function hasPrototypeKeys(value: unknown, depth = 0): boolean {
