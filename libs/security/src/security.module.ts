@@ -19,6 +19,7 @@ import { DependencyHealthIndicator } from './health/dependency-health.indicator'
 import { HealthController } from './health/health.controller';
 import { IpBlockService } from './ip-block/ip-block.service';
 import { loggerOptions } from './logging/logger-options.factory';
+import { PLATFORM_LOGGER, createPlatformLogger } from './logging/platform-logger.factory';
 import { SecurityEventLogger } from './logging/security-event.logger';
 import { METRIC_PROVIDERS } from './metrics/metric-providers';
 import { SecurityMetrics } from './metrics/security-metrics.service';
@@ -52,7 +53,7 @@ const DEFAULT_PROCESS_METRIC = 'process_cpu_user_seconds_total';
     DiscoveryModule,
     PassportModule,
     TerminusModule,
-    LoggerModule.forRootAsync({ inject: [SECURITY_OPTIONS], useFactory: loggerOptions }),
+    LoggerModule.forRootAsync({ inject: [PLATFORM_LOGGER], useFactory: loggerOptions }),
     PrometheusModule.registerAsync({
       inject: [SECURITY_OPTIONS],
       useFactory: (options: SecurityModuleOptions) => ({
@@ -65,6 +66,7 @@ const DEFAULT_PROCESS_METRIC = 'process_cpu_user_seconds_total';
   ],
   controllers: [HealthController],
   providers: [
+    { provide: PLATFORM_LOGGER, inject: [SECURITY_OPTIONS], useFactory: createPlatformLogger },
     ...REDIS_PROVIDERS,
     ...METRIC_PROVIDERS,
     SecurityMetrics,
@@ -84,6 +86,7 @@ const DEFAULT_PROCESS_METRIC = 'process_cpu_user_seconds_total';
   ],
   exports: [
     SECURITY_OPTIONS,
+    PLATFORM_LOGGER,
     SECURITY_REDIS,
     SecurityMetrics,
     SecurityEventLogger,

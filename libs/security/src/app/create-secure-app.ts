@@ -13,6 +13,7 @@ import { ValidationFailedException } from '../errors/validation-failed.exception
 import { securityHeaders } from '../headers/security-headers';
 import { ipBlockMiddleware } from '../ip-block/ip-block.middleware';
 import { IpBlockService } from '../ip-block/ip-block.service';
+import { PLATFORM_LOGGER } from '../logging/platform-logger.factory';
 import { SecurityMetrics } from '../metrics/security-metrics.service';
 import { requestContextMiddleware } from '../request-context/request-context.middleware';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../request-context/request-id';
@@ -143,7 +144,7 @@ export async function createSecureApp(
 function configurePipeline(app: INestApplication, options: SecurityModuleOptions): void {
   const metrics = app.get(SecurityMetrics);
   app.useLogger(app.get(Logger));
-  app.use(requestContextMiddleware(options.trustProxy, metrics));
+  app.use(requestContextMiddleware(options.trustProxy, metrics, app.get(PLATFORM_LOGGER)));
   app.use(securityHeaders(options.environment));
   app.use(ipBlockMiddleware(app.get(IpBlockService), metrics));
   app.use(jsonBodyMiddleware());

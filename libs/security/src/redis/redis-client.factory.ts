@@ -14,6 +14,9 @@ function baseOptions(options: RedisConnectionOptions): RedisOptions {
     // Request-path commands must fail at once while Redis is away rather than queue up
     // behind a reconnect: the callers decide whether that means 503 or fail-open.
     enableOfflineQueue: false,
+    // Commands issued in one tick (concurrent requests' rate-limit decisions) leave in one
+    // socket write: a profile showed a write per command costing a quarter of the request.
+    enableAutoPipelining: true,
     maxRetriesPerRequest: 0,
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, RECONNECT_CEILING_MS),
     lazyConnect: true,
@@ -31,6 +34,7 @@ export function createRedisClient(options: RedisConnectionOptions): RedisClient 
     ? new Cluster(options.clusterNodes.map(parseNode), {
         keyPrefix: options.keyPrefix,
         enableOfflineQueue: false,
+        enableAutoPipelining: true,
         lazyConnect: true,
         clusterRetryStrategy: (attempt) => Math.min(100 * attempt, RECONNECT_CEILING_MS),
         redisOptions: baseOptions(options),

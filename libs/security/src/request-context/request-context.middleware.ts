@@ -1,6 +1,8 @@
-import { INFRASTRUCTURE_PATHS } from '../security.constants';
+import type { Logger } from 'pino';
+
 import type { RawMiddleware } from '../headers/security-headers';
 import type { SecurityMetrics } from '../metrics/security-metrics.service';
+import { INFRASTRUCTURE_PATHS } from '../security.constants';
 import { clientIp } from './client-ip';
 import { RequestContext, type RequestContextStore } from './request-context';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-id';
@@ -12,13 +14,21 @@ export function isInfrastructurePath(url: string | undefined): boolean {
   return INFRASTRUCTURE.has((url ?? '').split('?')[0]);
 }
 
+function levelOf(statusCode: number): 'info' | 'warn' | 'error' {
+  if (statusCode >= 500) return 'error';
+  return statusCode >= 400 ? 'warn' : 'info';
+}
+
 /**
  * Opens the request's context: correlation id (kept or made, echoed as `X-Request-Id`),
- * client address, and the request-duration measurement taken when the response ends.
+ * client address and caller's `Authorization` (for outbound calls). When the response
+ * finishes it records the duration by route pattern and writes the request's one log
+ * line; health and metrics are neither measured nor logged.
  */
 export function requestContextMiddleware(
   trustProxy: number,
   metrics: SecurityMetrics,
+  logger: Logger,
 ): RawMiddleware {
   return (request, response, next) => {
     const correlationId = resolveRequestId(request.headers[REQUEST_ID_HEADER]);
@@ -37,11 +47,21 @@ export function requestContextMiddleware(
       const started = process.hrtime.bigint();
       response.once('finish', () => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        metrics.httpRequest(
-          request.method ?? 'GET',
-          store.route ?? 'unmatched',
-          response.statusCode,
-          seconds,
+        const method = request.method ?? 'GET';
+        const path = (request.url ?? '').split('?')[0];
+        const status = response.statusCode;
+        metrics.httpRequest(method, store.route ?? 'unmatched', status, seconds);
+        logger[levelOf(status)](
+          {
+            correlation_id: correlationId,
+            user_id: store.userId,
+            method,
+            path,
+            route: store.route,
+            status_code: status,
+            duration_ms: Math.round(seconds * 1e4) / 10,
+          },
+          `${method} ${path} answered ${status}`,
         );
       });
     }

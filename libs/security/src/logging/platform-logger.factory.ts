@@ -1,0 +1,47 @@
+import pino, { destination, type Logger } from 'pino';
+
+import type { SecurityModuleOptions } from '../config/security-options.interface';
+import { RequestContext } from '../request-context/request-context';
+import { redactSecrets } from './redaction.constants';
+
+/** Injection token of the service's root pino logger. */
+export const PLATFORM_LOGGER = Symbol('PLATFORM_LOGGER');
+
+/**
+ * The service's one pino logger: JSON lines with an ISO `timestamp`, a textual `level`,
+ * `service` and `environment` on every line, the current request's `correlation_id`
+ * (read from the request context, so no child logger is made per request), and secrets
+ * replaced at any depth. Development prints readable lines unless `LOG_FORMAT=json`.
+ */
+export function createPlatformLogger(options: SecurityModuleOptions): Logger {
+  const pretty =
+    options.environment === 'development' &&
+    process.env.LOG_FORMAT !== 'json' &&
+    !options.logStream;
+  const settings: pino.LoggerOptions = {
+    level: options.logLevel,
+    base: { service: options.serviceName, environment: options.environment },
+    timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
+    formatters: { level: (label) => ({ level: label }), log: redactSecrets },
+    mixin: () => {
+      const context = RequestContext.current();
+      return context ? { correlation_id: context.correlationId } : {};
+    },
+    serializers: { err: pino.stdSerializers.err },
+  };
+  if (pretty) {
+    return pino({
+      ...settings,
+      transport: {
+        target: 'pino-pretty',
+        options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
+      },
+    });
+  }
+  // Lines are buffered and written in 4 KiB batches off the request path; pino flushes the
+  // buffer when the process exits, so only a hard crash can lose the last few lines.
+  return pino(
+    settings,
+    options.logStream ?? destination({ dest: 1, sync: false, minLength: 4096 }),
+  );
+}
