@@ -1,8 +1,9 @@
 import type { INestApplication, Type } from '@nestjs/common';
-import { Logger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 
 import { EnvReader } from '../config/env-reader';
 import type { SecurityModuleOptions } from '../config/security-options.interface';
+import { PLATFORM_LOGGER } from '../logging/platform-logger.factory';
 import { SECURITY_OPTIONS } from '../security.tokens';
 import { createSecureApp, type SecureAppOptions } from './create-secure-app';
 
@@ -33,7 +34,7 @@ export async function bootstrapService(
   const port = options.port ?? env.integer('PORT', 3000, { min: 0, max: 65_535 });
   const host = options.host ?? env.string('HOST', '0.0.0.0');
   const drainMs = options.drainMs ?? env.integer('SHUTDOWN_DRAIN_MS', 10_000, { min: 0 });
-  const logger = app.get(Logger);
+  const logger = app.get<Logger>(PLATFORM_LOGGER);
   const settings = app.get<SecurityModuleOptions>(SECURITY_OPTIONS);
 
   // Nest's own shutdown hooks would also close the app; one handler keeps the order clear.
@@ -41,7 +42,7 @@ export async function bootstrapService(
     process.once(signal, () => void shutDown(app, logger, signal, drainMs));
   }
   await app.listen(port, host);
-  logger.log(
+  logger.info(
     { port, environment: settings.environment, version: settings.serviceVersion },
     `${settings.serviceName} ready at ${await app.getUrl()}`,
   );
@@ -54,7 +55,7 @@ async function shutDown(
   signal: string,
   drainMs: number,
 ): Promise<void> {
-  logger.log({ signal, drain_ms: drainMs }, 'shutting down: draining in-flight requests');
+  logger.info({ signal, drain_ms: drainMs }, 'shutting down: draining in-flight requests');
   const deadline = setTimeout(() => {
     logger.error({ drain_ms: drainMs }, 'drain time exceeded; exiting with requests in flight');
     process.exit(1);
@@ -63,6 +64,8 @@ async function shutDown(
   try {
     await app.close();
     clearTimeout(deadline);
+    logger.info({ signal }, 'shut down cleanly');
+    logger.flush();
     process.exit(0);
   } catch (error) {
     logger.error({ err: error }, 'shutdown failed');
