@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+
 import type { INestApplication, Type } from '@nestjs/common';
 import type { Logger } from 'pino';
 
@@ -6,6 +8,8 @@ import type { SecurityModuleOptions } from '../config/security-options.interface
 import { PLATFORM_LOGGER } from '../logging/platform-logger.factory';
 import { SECURITY_OPTIONS } from '../security.tokens';
 import { createSecureApp, type SecureAppOptions } from './create-secure-app';
+
+const IDLE_SWEEP_MS = 50;
 
 /** Options of {@link bootstrapService}; each falls back to the environment. */
 export interface BootstrapOptions extends SecureAppOptions {
@@ -61,8 +65,14 @@ async function shutDown(
     process.exit(1);
   }, drainMs);
   deadline.unref();
+  // Keep-alive connections become idle only once their in-flight request is answered;
+  // closing them as they do lets the server stop without waiting for their timeout.
+  const server = app.getHttpServer() as Server;
+  const idleSweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+  idleSweep.unref();
   try {
     await app.close();
+    clearInterval(idleSweep);
     clearTimeout(deadline);
     logger.info({ signal }, 'shut down cleanly');
     logger.flush();
