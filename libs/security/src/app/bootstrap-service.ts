@@ -13,8 +13,10 @@ const IDLE_SWEEP_MS = 50;
 
 /** Options of {@link bootstrapService}; each falls back to the environment. */
 export interface BootstrapOptions extends SecureAppOptions {
-  /** Default `PORT`. */
+  /** Default `PORT`, else `defaultPort`. */
   port?: number;
+  /** The service's own port, used when neither `port` nor `PORT` is set. Default 3000. */
+  defaultPort?: number;
   /** Default `HOST`, else `0.0.0.0`. */
   host?: string;
   /** Longest wait for in-flight requests on SIGTERM; default `SHUTDOWN_DRAIN_MS`, else 10 s. */
@@ -35,7 +37,12 @@ export async function bootstrapService(
 ): Promise<INestApplication> {
   const env = new EnvReader();
   const app = await createSecureApp(module, options);
-  const port = options.port ?? env.integer('PORT', 3000, { min: 0, max: 65_535 });
+  const port =
+    options.port ??
+    env.integer('PORT', options.defaultPort ?? 3000, {
+      min: 0,
+      max: 65_535,
+    });
   const host = options.host ?? env.string('HOST', '0.0.0.0');
   const drainMs = options.drainMs ?? env.integer('SHUTDOWN_DRAIN_MS', 10_000, { min: 0 });
   const logger = app.get<Logger>(PLATFORM_LOGGER);

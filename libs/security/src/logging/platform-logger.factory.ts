@@ -4,6 +4,8 @@ import type { SecurityModuleOptions } from '../config/security-options.interface
 import { RequestContext } from '../request-context/request-context';
 import { redactSecrets } from './redaction.constants';
 
+const LOG_FLUSH_INTERVAL_MS = 1_000;
+
 /** Injection token of the service's root pino logger. */
 export const PLATFORM_LOGGER = Symbol('PLATFORM_LOGGER');
 
