@@ -10,7 +10,7 @@ import { Logger } from 'nestjs-pino';
 
 import type { Environment, SecurityModuleOptions } from '../config/security-options.interface';
 import { ValidationFailedException } from '../errors/validation-failed.exception';
-import { securityHeaders } from '../headers/security-headers';
+import { composeRawMiddlewares, securityHeaders } from '../headers/security-headers';
 import { ipBlockMiddleware } from '../ip-block/ip-block.middleware';
 import { IpBlockService } from '../ip-block/ip-block.service';
 import { PLATFORM_LOGGER } from '../logging/platform-logger.factory';
@@ -144,10 +144,14 @@ export async function createSecureApp(
 function configurePipeline(app: INestApplication, options: SecurityModuleOptions): void {
   const metrics = app.get(SecurityMetrics);
   app.useLogger(app.get(Logger));
-  app.use(requestContextMiddleware(options.trustProxy, metrics, app.get(PLATFORM_LOGGER)));
-  app.use(securityHeaders(options.environment));
-  app.use(ipBlockMiddleware(app.get(IpBlockService), metrics));
-  app.use(jsonBodyMiddleware());
+  app.use(
+    composeRawMiddlewares([
+      requestContextMiddleware(options.trustProxy, metrics, app.get(PLATFORM_LOGGER)),
+      securityHeaders(options.environment),
+      ipBlockMiddleware(app.get(IpBlockService), metrics),
+      jsonBodyMiddleware(),
+    ]),
+  );
   if (app.getHttpAdapter().getType() === 'express') {
     // Registered after the middlewares above so that parser errors carry their headers.
     (app as NestExpressApplication).useBodyParser('json', {
