@@ -1,3 +1,5 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
 import type { Logger } from 'pino';
 
 import type { RawMiddleware } from '../headers/security-headers';
@@ -12,6 +14,16 @@ const INFRASTRUCTURE = new Set<string>(INFRASTRUCTURE_PATHS);
 /** Whether a raw URL is one of the health or metrics routes. */
 export function isInfrastructurePath(url: string | undefined): boolean {
   return INFRASTRUCTURE.has((url ?? '').split('?')[0]);
+}
+
+/**
+ * The caller's credential as other services take it: an API token sent as `X-API-Key`
+ * travels on as a bearer token, which every service accepts for API tokens too.
+ */
+function forwardableCredential(headers: IncomingHttpHeaders): string | undefined {
+  if (headers.authorization) return headers.authorization;
+  const apiKey = headers['x-api-key'];
+  return typeof apiKey === 'string' && apiKey ? `Bearer ${apiKey.trim()}` : undefined;
 }
 
 function levelOf(statusCode: number): 'info' | 'warn' | 'error' {
@@ -33,6 +45,7 @@ export function requestContextMiddleware(
   return (request, response, next) => {
     const correlationId = resolveRequestId(request.headers[REQUEST_ID_HEADER]);
     request.headers[REQUEST_ID_HEADER] = correlationId;
+    (request as { log?: Logger }).log = logger;
     response.setHeader('X-Request-Id', correlationId);
     const store: RequestContextStore = {
       correlationId,
@@ -41,7 +54,7 @@ export function requestContextMiddleware(
         request.socket.remoteAddress,
         trustProxy,
       ),
-      authorization: request.headers.authorization,
+      authorization: forwardableCredential(request.headers),
     };
     if (!isInfrastructurePath(request.url)) {
       const started = process.hrtime.bigint();

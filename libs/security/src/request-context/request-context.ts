@@ -6,7 +6,7 @@ export interface RequestContextStore {
   clientIp: string;
   /** Set by the authentication guard once the caller is verified. */
   userId?: string;
-  /** The caller's `Authorization` header, forwarded on outbound calls; never logged. */
+  /** The caller's credential as a bearer `Authorization` value, forwarded on outbound calls; never logged. */
   authorization?: string;
   /** The matched route pattern (`/api/msme/:msme_id`), once routing has happened. */
   route?: string;
