@@ -40,10 +40,11 @@ export function createPlatformLogger(options: SecurityModuleOptions): Logger {
       },
     });
   }
-  // Lines are buffered and written in 4 KiB batches off the request path; pino flushes the
-  // buffer when the process exits, so only a hard crash can lose the last few lines.
-  return pino(
-    settings,
-    options.logStream ?? destination({ dest: 1, sync: false, minLength: 4096 }),
-  );
+  if (options.logStream) return pino(settings, options.logStream);
+  // Lines are buffered and written in 4 KiB batches off the request path, and at least
+  // once a second so a quiet service's lines still show promptly; pino flushes the buffer
+  // when the process exits, so only a hard crash can lose the last second of lines.
+  const stream = destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => stream.flush(), LOG_FLUSH_INTERVAL_MS).unref();
+  return pino(settings, stream);
 }
