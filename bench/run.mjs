@@ -1,9 +1,17 @@
 // `npm run bench`: every benchmark, or those named as arguments (e.g. `npm run bench -- pipeline`).
 import { benchAudit } from './audit.bench.mjs';
+import { runAuthBench } from './auth.bench.mjs';
+import { benchMsme } from './msme.bench.mjs';
 import { benchPipeline } from './pipeline/pipeline.bench.mjs';
 import { runRateLimitBench } from './rate-limit.bench.mjs';
 
-const BENCHMARKS = { pipeline: benchPipeline, 'rate-limit': runRateLimitBench, audit: benchAudit };
+const BENCHMARKS = {
+  pipeline: benchPipeline,
+  'rate-limit': runRateLimitBench,
+  audit: benchAudit,
+  msme: benchMsme,
+  auth: runAuthBench,
+};
 
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(BENCHMARKS);
 for (const name of chosen) {

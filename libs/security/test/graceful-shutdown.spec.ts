@@ -44,7 +44,7 @@ describe('graceful shutdown', () => {
     const inFlight = Array.from({ length: 20 }, () =>
       fetch(`http://127.0.0.1:${port}/api/slow`).then(async (response) => ({
         status: response.status,
-        body: await response.json(),
+        body: (await response.json()) as { done?: boolean },
       })),
     );
     await new Promise((resolve) => setTimeout(resolve, 200));

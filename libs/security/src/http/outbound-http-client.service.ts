@@ -122,6 +122,7 @@ export class OutboundHttpClient {
     const seconds = (performance.now() - startedAt) / 1000;
     const entry = {
       external_call: true,
+      correlation_id: RequestContext.correlationId() ?? null,
       target,
       method,
       path,
