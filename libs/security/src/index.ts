@@ -59,3 +59,4 @@ export * from './rate-limit/rate-limit.guard';
 export * from './rate-limit/rate-limit.providers';
 export * from './audit/audit-module-options.interface';
 export * from './audit/audit-sealing.service';
+export * from './config/read-config-or-exit';

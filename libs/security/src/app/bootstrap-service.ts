@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { INestApplication, Type } from '@nestjs/common';
 import type { Logger } from 'pino';
 
+import { ConfigurationError } from '../config/configuration.error';
 import { EnvReader } from '../config/env-reader';
 import type { SecurityModuleOptions } from '../config/security-options.interface';
 import { PLATFORM_LOGGER } from '../logging/platform-logger.factory';
@@ -36,7 +37,7 @@ export async function bootstrapService(
   options: BootstrapOptions = {},
 ): Promise<INestApplication> {
   const env = new EnvReader();
-  const app = await createSecureApp(module, options);
+  const app = await readConfigOrExitAsync(() => createSecureApp(module, options));
   const port =
     options.port ??
     env.integer('PORT', options.defaultPort ?? 3000, {
@@ -58,6 +59,17 @@ export async function bootstrapService(
     `${settings.serviceName} ready at ${await app.getUrl()}`,
   );
   return app;
+}
+
+/** Module factories read configuration too; their errors get the same one line. */
+async function readConfigOrExitAsync<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    process.stderr.write(`configuration error: ${error.message}\n`);
+    process.exit(1);
+  }
 }
 
 async function shutDown(

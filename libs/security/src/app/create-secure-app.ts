@@ -34,6 +34,12 @@ export interface SecureAppOptions {
   platform?: HttpPlatform;
 }
 
+/**
+ * Nest stays silent until the platform logger takes over, and start-up errors (invalid
+ * configuration) reach the caller instead of Nest printing them with a stack trace.
+ */
+const NEST_SETTINGS = { logger: false as const, abortOnError: false };
+
 /** Largest accepted request body: larger ones answer 413. */
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
@@ -98,7 +104,7 @@ async function instantiate(
   environment: () => Environment,
 ): Promise<INestApplication> {
   if (platform === 'express') {
-    const settings = { bufferLogs: true, bodyParser: false };
+    const settings = { ...NEST_SETTINGS, bodyParser: false };
     const app = isTestingModule(source)
       ? source.createNestApplication<NestExpressApplication>(new ExpressAdapter(), settings)
       : await NestFactory.create<NestExpressApplication>(source, new ExpressAdapter(), settings);
@@ -108,8 +114,8 @@ async function instantiate(
   }
   const adapter = fastifyAdapter(environment);
   return isTestingModule(source)
-    ? source.createNestApplication<NestFastifyApplication>(adapter, { bufferLogs: true })
-    : NestFactory.create<NestFastifyApplication>(source, adapter, { bufferLogs: true });
+    ? source.createNestApplication<NestFastifyApplication>(adapter, NEST_SETTINGS)
+    : NestFactory.create<NestFastifyApplication>(source, adapter, NEST_SETTINGS);
 }
 
 /**
