@@ -192,7 +192,9 @@ async function main() {
     say(`${service.name} ready at http://127.0.0.1:${service.port} (docs at /docs)`);
   }
   say('all services ready. Create the first admin with (the password is read from stdin):');
-  say(`  DATABASE_URL=${databaseUrl(postgres, SERVICES[0].database)} npm run create-admin -- --email admin@example.com`);
+  say(
+    `  DATABASE_URL=${databaseUrl(postgres, SERVICES[0].database)} npm run create-admin -- --email admin@example.com`,
+  );
   say('Press Ctrl-C to stop.');
 }
 
