@@ -147,11 +147,14 @@ describe('docker/Dockerfile', () => {
     expect(setup).toMatch(/apt-get install [^\n]*\btini\b/);
   });
 
-  it('should remove the package managers from the final image', () => {
-    const setup = instructionsOf(runtime, 'RUN').map(argumentsOf).join('\n');
+  it('should remove the package managers and shells from the final image', () => {
+    const runs = instructionsOf(runtime, 'RUN').map(argumentsOf);
+    const setup = runs.join('\n');
 
     expect(setup).toContain('rm -rf /usr/local/lib/node_modules/npm');
     expect(setup).toContain('/var/lib/apt/lists/*');
+    expect(runs.at(-1)).toMatch(/rm -f [^\n]*\/usr\/bin\/apt-\*[^\n]*\/usr\/bin\/dpkg/);
+    expect(runs.at(-1)).toMatch(/\/bin\/sh\b/);
   });
 
   it('should bake in no secret', () => {
