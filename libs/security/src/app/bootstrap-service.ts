@@ -58,6 +58,8 @@ export async function bootstrapService(
     { port, environment: settings.environment, version: settings.serviceVersion },
     `${settings.serviceName} ready at ${await app.getUrl()}`,
   );
+  // Written at once rather than with the next batch: supervisors wait for this line.
+  logger.flush();
   return app;
 }
 
