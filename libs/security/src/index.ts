@@ -60,3 +60,5 @@ export * from './rate-limit/rate-limit.providers';
 export * from './audit/audit-module-options.interface';
 export * from './audit/audit-sealing.service';
 export * from './config/read-config-or-exit';
+export * from './database/bigint-as-number.transformer';
+export * from './database/postgres-options.factory';

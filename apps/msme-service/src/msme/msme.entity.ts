@@ -7,9 +7,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 
-import { Audited } from '@msmebazaar/security';
-
-import { bigintAsNumber } from '../database/bigint-as-number.transformer';
+import { Audited, bigintAsNumber } from '@msmebazaar/security';
 
 /** An MSME business profile, owned by the user who created it. */
 @Audited('msme')

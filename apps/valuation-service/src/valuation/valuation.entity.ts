@@ -1,8 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-import { Audited } from '@msmebazaar/security';
+import { Audited, bigintAsNumber } from '@msmebazaar/security';
 
-import { bigintAsNumber } from '../database/bigint-as-number.transformer';
 import type { ValuationResult } from './valuation-method';
 
 /** One valuation of an MSME, with the method and every input that produced it. */
