@@ -32,6 +32,12 @@ interface GuardedRequest {
   routeOptions?: { url?: unknown };
 }
 
+/** What a route's decorators say about authentication. */
+interface RouteAuthentication {
+  isPublic: boolean;
+  acceptedTypes: readonly TokenType[];
+}
+
 const DEFAULT_TOKEN_TYPES: readonly TokenType[] = ['access'];
 const VERIFIED_CACHE_ENTRIES = 10_000;
 const REQUIREMENT_KEYS = [ROLES_KEY, PERMISSIONS_KEY, OWNER_OF_KEY];
@@ -48,6 +54,7 @@ const REQUIREMENT_KEYS = [ROLES_KEY, PERMISSIONS_KEY, OWNER_OF_KEY];
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(PLATFORM_JWT_STRATEGY) {
   private readonly verified = new LRUCache<string, Principal>({ max: VERIFIED_CACHE_ENTRIES });
+  private readonly routeSettings = new WeakMap<object, RouteAuthentication>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -59,21 +66,35 @@ export class JwtAuthGuard extends AuthGuard(PLATFORM_JWT_STRATEGY) {
     this.logger.setContext('JwtAuthGuard');
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous for a token already verified: no await on the common path. */
+  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const requestContext = RequestContext.current();
     if (requestContext) requestContext.route = routePatternOf(request);
-    if (isInfrastructurePath(request.raw?.url ?? request.url) || this.isPublic(context))
+    if (isInfrastructurePath(request.raw?.url ?? request.url) || this.settingsOf(context).isPublic)
       return true;
 
     const extracted = extractToken(request.headers);
     if (!extracted) throw new InvalidTokenException();
-    const principal = this.verified.get(extracted.token) ?? (await this.verify(context, extracted));
+    const cached = this.verified.get(extracted.token);
+    if (cached) return this.admit(context, request, cached, extracted);
+    return this.verify(context, extracted).then((principal) =>
+      this.admit(context, request, principal, extracted),
+    );
+  }
+
+  private admit(
+    context: ExecutionContext,
+    request: GuardedRequest,
+    principal: Principal,
+    extracted: ExtractedToken,
+  ): true {
     this.assertAccepted(context, principal, extracted);
     this.assertNotRevoked(principal);
 
     this.metrics.tokenValidation('valid');
     request.user = principal;
+    const requestContext = RequestContext.current();
     if (requestContext) requestContext.userId = principal.userId;
     return true;
   }
@@ -98,10 +119,23 @@ export class JwtAuthGuard extends AuthGuard(PLATFORM_JWT_STRATEGY) {
     return principal;
   }
 
-  private isPublic(context: ExecutionContext): boolean {
-    const targets = [context.getHandler(), context.getClass()];
-    if (!this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return false;
-    return !REQUIREMENT_KEYS.some((key) => this.reflector.get(key, context.getHandler()));
+  /** A route's decorators never change, so they are read once per handler. */
+  private settingsOf(context: ExecutionContext): RouteAuthentication {
+    const handler = context.getHandler();
+    let settings = this.routeSettings.get(handler);
+    if (!settings) {
+      const targets = [handler, context.getClass()];
+      settings = {
+        isPublic:
+          Boolean(this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) &&
+          !REQUIREMENT_KEYS.some((key) => this.reflector.get(key, handler)),
+        acceptedTypes:
+          this.reflector.getAllAndOverride<TokenType[]>(ACCEPTED_TOKEN_TYPES_KEY, targets) ??
+          DEFAULT_TOKEN_TYPES,
+      };
+      this.routeSettings.set(handler, settings);
+    }
+    return settings;
   }
 
   private assertAccepted(
@@ -109,11 +143,7 @@ export class JwtAuthGuard extends AuthGuard(PLATFORM_JWT_STRATEGY) {
     principal: Principal,
     extracted: ExtractedToken,
   ) {
-    const accepted =
-      this.reflector.getAllAndOverride<TokenType[]>(ACCEPTED_TOKEN_TYPES_KEY, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? DEFAULT_TOKEN_TYPES;
+    const accepted = this.settingsOf(context).acceptedTypes;
     const viaApiKeyHeader = extracted.source === 'api-key' && principal.tokenType !== 'api_token';
     if (!accepted.includes(principal.tokenType) || viaApiKeyHeader) {
       this.metrics.tokenValidation('invalid');

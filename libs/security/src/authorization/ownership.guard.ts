@@ -28,13 +28,18 @@ export class OwnershipGuard implements CanActivate {
     private readonly events: SecurityEventLogger,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const owner = this.reflector.get<OwnerOfMetadata | undefined>(
       OWNER_OF_KEY,
       context.getHandler(),
     );
-    if (!owner) return true;
+    return owner ? this.checkOwnership(context, owner) : true;
+  }
 
+  private async checkOwnership(
+    context: ExecutionContext,
+    owner: OwnerOfMetadata,
+  ): Promise<boolean> {
     const caller = callerOf(context);
     const request = context.switchToHttp().getRequest<AuthorizationRequest>();
     const id = request.params?.[owner.param];

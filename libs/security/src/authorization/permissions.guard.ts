@@ -5,6 +5,7 @@ import { SecurityEventLogger } from '../logging/security-event.logger';
 import { RequestContext } from '../request-context/request-context';
 import { PERMISSIONS_KEY } from '../security.constants';
 import { AccessDeniedException } from './access-denied.exception';
+import type { Principal } from '../authentication/principal.interface';
 import { callerOf } from './authorization-request';
 
 /** Enforces `@Permissions(...)`: the caller needs every listed permission. */
@@ -15,7 +16,8 @@ export class PermissionsGuard implements CanActivate {
     private readonly events: SecurityEventLogger,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous when nothing is required or the caller qualifies: no await per request. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const required = this.reflector.getAllAndOverride<string[] | undefined>(PERMISSIONS_KEY, [
       context.getHandler(),
       context.getClass(),
@@ -25,7 +27,14 @@ export class PermissionsGuard implements CanActivate {
     const caller = callerOf(context);
     const missing = required.filter((permission) => !caller.permissions.includes(permission));
     if (missing.length === 0) return true;
+    return this.deny(context, caller, missing);
+  }
 
+  private async deny(
+    context: ExecutionContext,
+    caller: Principal,
+    missing: string[],
+  ): Promise<never> {
     await this.events.logPermissionDenied({
       userId: caller.userId,
       resource: RequestContext.current()?.route ?? null,

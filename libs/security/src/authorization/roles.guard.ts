@@ -5,6 +5,7 @@ import { SecurityEventLogger } from '../logging/security-event.logger';
 import { RequestContext } from '../request-context/request-context';
 import { ROLES_KEY } from '../security.constants';
 import { AccessDeniedException } from './access-denied.exception';
+import type { Principal } from '../authentication/principal.interface';
 import { callerOf } from './authorization-request';
 
 /** Enforces `@Roles(...)`: the caller needs at least one of the listed roles. */
@@ -15,7 +16,8 @@ export class RolesGuard implements CanActivate {
     private readonly events: SecurityEventLogger,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous when nothing is required or the caller qualifies: no await per request. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const required = this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, [
       context.getHandler(),
       context.getClass(),
@@ -24,7 +26,14 @@ export class RolesGuard implements CanActivate {
 
     const caller = callerOf(context);
     if (required.some((role) => caller.roles.includes(role))) return true;
+    return this.deny(context, caller, required);
+  }
 
+  private async deny(
+    context: ExecutionContext,
+    caller: Principal,
+    required: string[],
+  ): Promise<never> {
     await this.events.logPermissionDenied({
       userId: caller.userId,
       resource: RequestContext.current()?.route ?? null,
