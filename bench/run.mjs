@@ -2,6 +2,7 @@
 import { benchAudit } from './audit.bench.mjs';
 import { runAuthBench } from './auth.bench.mjs';
 import { benchMsme } from './msme.bench.mjs';
+import { benchMetricsScrape } from './pipeline/metrics-scrape.bench.mjs';
 import { benchPipeline } from './pipeline/pipeline.bench.mjs';
 import { runRateLimitBench } from './rate-limit.bench.mjs';
 
@@ -11,6 +12,7 @@ const BENCHMARKS = {
   audit: benchAudit,
   msme: benchMsme,
   auth: runAuthBench,
+  'metrics-scrape': benchMetricsScrape,
 };
 
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(BENCHMARKS);
