@@ -3,36 +3,9 @@ import { createServer, type Server } from 'node:http';
 
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 
-import { freePort } from './redis';
+import { ROLE_PERMISSIONS } from '@msmebazaar/security';
 
-/** Role → permissions, as in the contract's table. */
-export const ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
-  msme_owner: [
-    'user.read',
-    'user.write',
-    'msme.read',
-    'msme.write',
-    'msme.delete',
-    'valuation.create',
-    'valuation.read',
-    'api_token.manage',
-  ],
-  investor: ['user.read', 'user.write', 'msme.read', 'valuation.create', 'valuation.read'],
-  buyer: ['user.read', 'user.write', 'msme.read', 'valuation.read'],
-  admin: [
-    'user.read',
-    'user.write',
-    'msme.read',
-    'msme.write',
-    'msme.delete',
-    'valuation.create',
-    'valuation.read',
-    'api_token.manage',
-    'user.admin',
-    'audit.read',
-    'ip_block.manage',
-  ],
-};
+import { freePort } from './redis';
 
 /** A user as the tokens describe them. */
 export interface TestUser {

@@ -62,3 +62,4 @@ export * from './audit/audit-sealing.service';
 export * from './config/read-config-or-exit';
 export * from './database/bigint-as-number.transformer';
 export * from './database/postgres-options.factory';
+export * from './authorization/platform-roles.constants';

@@ -2,14 +2,18 @@ import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ProblemException, RevocationService, SecurityEventLogger } from '@msmebazaar/security';
+import {
+  ProblemException,
+  RevocationService,
+  SecurityEventLogger,
+  permissionsOf,
+} from '@msmebazaar/security';
 import type { DataSource, EntityManager } from 'typeorm';
 
 import { AUTH_CONFIG, type AuthConfig } from '../config/auth.config';
 import { SecretHasher } from '../crypto/secret-hasher.service';
 import { UserEntity } from '../users/user.entity';
 import { TokenService } from '../tokens/token.service';
-import { permissionsOf } from '../users/roles.constants';
 
 /** The contract's token pair. */
 export interface TokenPair {

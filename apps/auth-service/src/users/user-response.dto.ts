@@ -1,5 +1,6 @@
+import { permissionsOf } from '@msmebazaar/security';
+
 import type { UserEntity } from './user.entity';
-import { permissionsOf } from './roles.constants';
 
 /** The user as the admin routes answer it. */
 export interface AdminUserView {

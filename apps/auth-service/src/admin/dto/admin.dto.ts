@@ -17,8 +17,9 @@ import {
   Min,
 } from 'class-validator';
 
+import { ROLES, type Role } from '@msmebazaar/security';
+
 import { PLAIN_TEXT_PATTERN } from '../../auth/dto/auth.dto';
-import { ROLES, type Role } from '../../users/roles.constants';
 
 export class UsersQueryDto {
   @ApiPropertyOptional({ minimum: 1, default: 1 })

@@ -13,8 +13,9 @@ import {
   Min,
 } from 'class-validator';
 
+import { ROLE_PERMISSIONS } from '@msmebazaar/security';
+
 import { PLAIN_TEXT_PATTERN } from '../../auth/dto/auth.dto';
-import { ROLE_PERMISSIONS } from '../../users/roles.constants';
 
 /** Every permission of the platform. */
 export const ALL_PERMISSIONS = ROLE_PERMISSIONS.admin;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsGstin } from '@msmebazaar/security';
+import { IsGstin, SELF_SERVICE_ROLES, type SelfServiceRole } from '@msmebazaar/security';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 import {
@@ -7,7 +7,6 @@ import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
 } from '../../passwords/password-policy.decorator';
-import { SELF_SERVICE_ROLES, type SelfServiceRole } from '../../users/roles.constants';
 
 /** E.164: a plus, a non-zero country digit, at most 15 digits in all. */
 export const E164_PATTERN = /^\+[1-9]\d{6,14}$/;

@@ -18,7 +18,7 @@ const OWNER_PERMISSIONS = [
   'api_token.manage',
 ];
 
-/** The contract's role table. */
+/** The contract's role table: the permissions each role grants. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly string[]>> = {
   msme_owner: OWNER_PERMISSIONS,
   investor: ['user.read', 'user.write', 'msme.read', 'valuation.create', 'valuation.read'],
