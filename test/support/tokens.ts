@@ -7,6 +7,18 @@ import { ROLE_PERMISSIONS } from '@msmebazaar/security';
 
 import { freePort } from './redis';
 
+/** Serves a JWK set over HTTP on a free loopback port, as auth-service publishes its keys. */
+export async function serveJwks(keys: JWK[]): Promise<{ server: Server; url: string }> {
+  const body = JSON.stringify({ keys });
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(body);
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${port}/.well-known/jwks.json` };
+}
+
 /** A user as the tokens describe them. */
 export interface TestUser {
   userId: string;
@@ -65,19 +77,8 @@ export class TestTokenIssuer {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     const kid = randomUUID();
     const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
-    const body = JSON.stringify({ keys: [jwk] });
-    const server = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(body);
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    return new TestTokenIssuer(
-      server,
-      privateKey,
-      kid,
-      `http://127.0.0.1:${port}/.well-known/jwks.json`,
-    );
+    const { server, url } = await serveJwks([jwk]);
+    return new TestTokenIssuer(server, privateKey, kid, url);
   }
 
   /** An access token of `user`, in a session of its own unless `sid` is given. */

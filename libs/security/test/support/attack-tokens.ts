@@ -1,9 +1,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 
-import { freePort } from '../../../../test/support/redis';
+import { serveJwks } from '../../../../test/support/tokens';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -43,20 +43,8 @@ export class AttackSigner {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     const kid = `key-${randomUUID()}`;
     const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
-    const body = JSON.stringify({ keys: [jwk] });
-    const server = createServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(body);
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    return new AttackSigner(
-      server,
-      privateKey,
-      await exportSPKI(publicKey),
-      kid,
-      `http://127.0.0.1:${port}/jwks.json`,
-    );
+    const { server, url } = await serveJwks([jwk]);
+    return new AttackSigner(server, privateKey, await exportSPKI(publicKey), kid, url);
   }
 
   /** A correctly signed token with these claims and header fields. */
