@@ -8,30 +8,17 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-import Redis from 'ioredis';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import pg from 'pg';
 
 import { printTable, startServer, stopServer } from './support/load.mjs';
+import { POSTGRES_URL, REDIS_URL, deleteKeys, withAdmin } from './support/stores.mjs';
 
 const SERVER = 'bench/auth-bench.server.ts';
 const CONCURRENCY = 16;
 const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? 5) * 1000;
-const POSTGRES_URL =
-  process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const THREADPOOL_SIZES = (process.env.BENCH_THREADPOOL ?? '2,4').split(',').map(Number);
 const PASSWORD = 'Bench-Tangerine-Violin-42';
-
-async function withAdmin(work) {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 function freePort() {
   return new Promise((done) => {
@@ -41,17 +28,6 @@ function freePort() {
       server.close(() => done(port));
     });
   });
-}
-
-async function deleteKeys(prefix) {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
 }
 
 function percentile(sorted, share) {

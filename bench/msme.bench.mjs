@@ -7,11 +7,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
-import Redis from 'ioredis';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import pg from 'pg';
 
 import { load, median, printTable, startServer, stopServer } from './support/load.mjs';
+import { POSTGRES_URL, REDIS_URL, deleteKeys, withAdmin } from './support/stores.mjs';
 
 const SERVER = 'bench/msme-bench.server.ts';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -19,9 +18,6 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const READ_CONNECTIONS = 50;
 const VALUATION_CONNECTIONS = 10;
 const TARGET_SHARE = 0.6;
-const POSTGRES_URL =
-  process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** An ES256 key and a JWKS server standing in for auth-service. */
 async function startIssuer() {
@@ -56,31 +52,10 @@ async function startIssuer() {
   };
 }
 
-async function withAdmin(work) {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 function databaseUrl(name) {
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${name}`;
   return url.toString();
-}
-
-async function deleteKeys(prefix) {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
 }
 
 async function createMsme(url, headers) {
