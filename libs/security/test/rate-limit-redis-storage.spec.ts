@@ -71,6 +71,24 @@ describe('Redis rate-limit storages on the server clock', () => {
     expect(ttlMs).toBeLessThanOrEqual(maxTtlMs);
   });
 
+  it.each([
+    ['fixed-window', (key: string) => redis.hset(key, 'start', '1', 'count', '1')],
+    ['sliding-window', (key: string) => redis.zadd(key, '1', '1:0')],
+  ] as const)(
+    'should start afresh on a %s key left in an earlier layout',
+    async (algorithm, writeEarlierLayout) => {
+      const key = `{earlier-layout:${algorithm}}`;
+      await writeEarlierLayout(key);
+
+      const first = await storages[algorithm].consume([key], 2, 300_000);
+      const second = await storages[algorithm].consume([key], 2, 300_000);
+      const third = await storages[algorithm].consume([key], 2, 300_000);
+
+      expect([first.admitted, second.admitted, third.admitted]).toEqual([true, true, false]);
+      expect(await redis.type(key)).toBe('string');
+    },
+  );
+
   it('should load its script again after the server forgot it', async () => {
     const key = '{noscript}';
     await storages['fixed-window'].consume([key], 3, 300_000);

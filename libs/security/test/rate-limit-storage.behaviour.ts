@@ -195,6 +195,36 @@ export function describeRateLimitStorages(kind: string, factory: StoragesFactory
       });
     });
 
+    describe('sliding window against a model', () => {
+      it('should admit exactly when fewer than the limit were admitted in the window', async () => {
+        const key = freshKey('model');
+        const [limit, windowMs] = [20, 10_000];
+        const admittedAt: number[] = [];
+        let atMs = 0;
+        let seed = 7;
+
+        for (let step = 0; step < 300; step += 1) {
+          // A fixed pseudo-random walk: bursts and pauses, so the log fills, trims and refills.
+          seed = (seed * 48_271) % 2_147_483_647;
+          atMs += seed % 5 === 0 ? seed % 6_000 : seed % 150;
+          clock.at(atMs);
+          const inWindow = admittedAt.filter((time) => time > atMs - windowMs).length;
+
+          const decision = await storages['sliding-window'].consume([key], limit, windowMs);
+
+          expect({ step, admitted: decision.admitted }).toEqual({
+            step,
+            admitted: inWindow < limit,
+          });
+          if (decision.admitted) {
+            expect(decision.remaining).toBe(limit - inWindow - 1);
+            admittedAt.push(atMs);
+          }
+        }
+        expect(admittedAt.length).toBeGreaterThan(limit * 3);
+      });
+    });
+
     describe('consume after a lowered limit', () => {
       it('should wait until enough admissions left the sliding window', async () => {
         const key = freshKey('lowered');

@@ -1,29 +1,28 @@
-import { SCRIPT_DECIDE, SCRIPT_PRELUDE } from './rate-limit-script.constants';
+import { rateLimitScript } from './rate-limit-script.template';
 
 /**
  * Fixed window: a window opens with the first admitted request and admits `limit`
- * requests until it closes `window` later. State per key: a hash of the window start and
- * the count (µs), expiring when the window closes.
+ * requests until it closes `window` later. State per key: the window start (µs) and the
+ * count packed as two 8-byte doubles in one string, expiring when the window closes, so a
+ * decision is one `GET` and one `SET ... PX`. A key of another type (from an earlier layout)
+ * reads as no window.
  */
-const FIXED_WINDOW_BODY = `
-local function inspect(key)
-  local saved = redis.call('HMGET', key, 'start', 'count')
-  local start, count = tonumber(saved[1]), tonumber(saved[2])
-  if start == nil or now >= start + window then
-    start, count = now, 0
+export const FIXED_WINDOW_SCRIPT = rateLimitScript({
+  inspect: `
+  local saved = redis.pcall('GET', key)
+  local start, count = now, 0
+  if type(saved) == 'string' and #saved == 16 then
+    start, count = struct.unpack('dd', saved)
+    if now >= start + window then start, count = now, 0 end
   end
   local left = start + window - now
   if count >= limit then
-    return {remaining = 0, reset = left, retry = left}
-  end
-  return {start = start, count = count + 1, remaining = limit - count - 1, reset = left, retry = 0}
-end
-
-local function commit(key, state)
-  redis.call('HSET', key, 'start', int(state.start), 'count', int(state.count))
-  redis.call('PEXPIRE', key, int(math.ceil(state.reset / 1000)))
-end
-`;
-
-/** Lua of one fixed-window decision (see `SCRIPT_PRELUDE` for its contract). */
-export const FIXED_WINDOW_SCRIPT = [SCRIPT_PRELUDE, FIXED_WINDOW_BODY, SCRIPT_DECIDE].join('\n');
+    keyReset, keyRetry = left, left
+  else
+    keyRemaining, keyReset = limit - count - 1, left
+    pending[i] = {start, count + 1, left}
+  end`,
+  commit: `
+  redis.call('SET', key, struct.pack('dd', state[1], state[2]), 'PX',
+    format('%d', math.ceil(state[3] / 1000)))`,
+});

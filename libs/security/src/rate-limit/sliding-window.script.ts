@@ -1,46 +1,63 @@
-import { SCRIPT_DECIDE, SCRIPT_PRELUDE } from './rate-limit-script.constants';
+import { rateLimitScript } from './rate-limit-script.template';
 
 /**
  * Exact sliding window: a request is admitted only if fewer than `limit` requests were
- * admitted in the last `window`. State per key: a sorted set of the admission times (µs),
- * expiring one window after the newest admission, when every entry has left the window.
+ * admitted in the last `window`. State per key: one string holding the admission times (µs),
+ * oldest first, each packed as an 8-byte double (exact for times in µs). It expires one window
+ * after the newest admission, when every entry has left the window.
  *
- * Members are `<time>:<count before admission>`: two admissions at the same time see
- * different counts, so neither overwrites the other. The oldest entry is read first so
- * the common cases (nothing expired; a full window refusing) need no range scan.
+ * A string rather than a sorted set keeps a key under half the memory and lets the common
+ * decision read only what it needs: the length (the count) and the oldest entry. While that
+ * entry is inside the window nothing has expired, and an admission appends one entry; once it
+ * has left, the log is read whole, a binary search finds the first entry still inside, and the
+ * admission writes the log back without the expired ones. A key of another type (from an
+ * earlier layout) reads as empty and is replaced by the next admission.
  */
-const SLIDING_WINDOW_BODY = `
-local function inspect(key)
-  local count, first = 0, now
-  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-  if oldest[2] then
-    first = tonumber(oldest[2])
-    if first <= now - window then
-      redis.call('ZREMRANGEBYSCORE', key, '-inf', int(now - window))
-      oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-      first = tonumber(oldest[2]) or now
+export const SLIDING_WINDOW_SCRIPT = rateLimitScript({
+  setup: `
+local unpack, since = struct.unpack, now - window`,
+  inspect: `
+  local length = redis.pcall('STRLEN', key)
+  local count, kept = 0, nil
+  if type(length) ~= 'number' then
+    kept = ''
+  elseif length > 0 then
+    count = length / 8
+    local oldest = unpack('d', redis.call('GETRANGE', key, 0, 7))
+    if oldest <= since then
+      local log = redis.call('GET', key)
+      local low, high = 1, count + 1
+      while low < high do
+        local middle = low + high
+        middle = (middle - middle % 2) / 2
+        if unpack('d', log, middle * 8 - 7) > since then high = middle else low = middle + 1 end
+      end
+      kept = string.sub(log, low * 8 - 7)
+      count = #kept / 8
+      if count > 0 then oldest = unpack('d', kept) end
     end
-    count = redis.call('ZCARD', key)
+    keyReset = oldest + window - now
   end
   if count >= limit then
-    local blocking = first
-    if count > limit then
-      local entry = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
-      blocking = tonumber(entry[2])
+    local at = (count - limit) * 8
+    local blocking
+    if kept then
+      blocking = unpack('d', kept, at + 1)
+    else
+      blocking = unpack('d', redis.call('GETRANGE', key, at, at + 7))
     end
-    local wait = blocking + window - now
-    return {remaining = 0, reset = wait, retry = wait}
-  end
-  return {count = count, remaining = limit - count - 1, reset = first + window - now, retry = 0}
-end
-
-local function commit(key, state)
-  redis.call('ZADD', key, nowText, nowText .. ':' .. state.count)
-  redis.call('PEXPIRE', key, ARGV[2])
-end
-`;
-
-/** Lua of one sliding-window decision (see `SCRIPT_PRELUDE` for its contract). */
-export const SLIDING_WINDOW_SCRIPT = [SCRIPT_PRELUDE, SLIDING_WINDOW_BODY, SCRIPT_DECIDE].join(
-  '\n',
-);
+    keyRetry = blocking + window - now
+    keyReset = keyRetry
+  else
+    keyRemaining = limit - count - 1
+    if count == 0 then keyReset = window end
+    pending[i] = kept or false
+  end`,
+  commit: `
+  if state then
+    redis.call('SET', key, state .. struct.pack('d', now), 'PX', ARGV[2])
+  else
+    redis.call('APPEND', key, struct.pack('d', now))
+    redis.call('PEXPIRE', key, ARGV[2])
+  end`,
+});
