@@ -196,32 +196,54 @@ export function describeRateLimitStorages(kind: string, factory: StoragesFactory
     });
 
     describe('sliding window against a model', () => {
-      it('should admit exactly when fewer than the limit were admitted in the window', async () => {
-        const key = freshKey('model');
-        const [limit, windowMs] = [20, 10_000];
-        const admittedAt: number[] = [];
-        let atMs = 0;
-        let seed = 7;
+      // The larger limit lets more than one chunk of the log expire at once.
+      it.each([
+        [20, 10_000],
+        [40, 4_000],
+      ])(
+        'should admit exactly when fewer than %i were admitted in %i ms',
+        async (limit, windowMs) => {
+          const key = freshKey('model');
+          const admittedAt: number[] = [];
+          let atMs = 0;
+          let seed = 7;
 
-        for (let step = 0; step < 300; step += 1) {
-          // A fixed pseudo-random walk: bursts and pauses, so the log fills, trims and refills.
-          seed = (seed * 48_271) % 2_147_483_647;
-          atMs += seed % 5 === 0 ? seed % 6_000 : seed % 150;
-          clock.at(atMs);
-          const inWindow = admittedAt.filter((time) => time > atMs - windowMs).length;
+          for (let step = 0; step < 300; step += 1) {
+            // A fixed pseudo-random walk: bursts and pauses, so the log fills, trims and refills.
+            seed = (seed * 48_271) % 2_147_483_647;
+            atMs += seed % 5 === 0 ? seed % 6_000 : seed % 150;
+            clock.at(atMs);
+            const inWindow = admittedAt.filter((time) => time > atMs - windowMs).length;
 
-          const decision = await storages['sliding-window'].consume([key], limit, windowMs);
+            const decision = await storages['sliding-window'].consume([key], limit, windowMs);
 
-          expect({ step, admitted: decision.admitted }).toEqual({
-            step,
-            admitted: inWindow < limit,
-          });
-          if (decision.admitted) {
-            expect(decision.remaining).toBe(limit - inWindow - 1);
-            admittedAt.push(atMs);
+            expect({ step, admitted: decision.admitted }).toEqual({
+              step,
+              admitted: inWindow < limit,
+            });
+            if (decision.admitted) {
+              expect(decision.remaining).toBe(limit - inWindow - 1);
+              admittedAt.push(atMs);
+            }
           }
+          expect(admittedAt.length).toBeGreaterThan(limit * 3);
+        },
+      );
+    });
+
+    describe('sliding window with many expired admissions', () => {
+      it('should forget every admission that left the window at once', async () => {
+        const key = freshKey('mass-expiry');
+        const storage = storages['sliding-window'];
+        for (let atMs = 0; atMs < 150; atMs += 1) {
+          clock.at(atMs);
+          await storage.consume([key], 200, 10_000);
         }
-        expect(admittedAt.length).toBeGreaterThan(limit * 3);
+
+        clock.at(10_100);
+        const decision = await storage.consume([key], 200, 10_000);
+
+        expect(decision).toMatchObject({ admitted: true, remaining: 200 - 49 - 1 });
       });
     });
 

@@ -19,8 +19,8 @@ export interface RateLimitScriptParts {
  * ARGV is `limit`, `window in ms`, and a fixed time in ms for deterministic tests (empty in
  * production, where the Redis server's TIME is the only clock, so instances with skewed
  * clocks agree). Times inside are in µs. The reply is `{admitted 1|0, remaining, reset ms,
- * retry-after ms}`. A request is admitted only if every key admits it, and only then is any
- * key written: a refusal never uses up quota, on any of the keys.
+ * retry-after ms}`. A request is admitted only if every key admits it, and only then is the
+ * admission recorded on any key: a refusal never uses up quota, on any of the keys.
  *
  * The parts are spliced inline rather than defined as Lua functions: a script runs on every
  * request, and creating closures and per-key tables on each run cost Redis a measurable share
