@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 
+import type { QueryConfig } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 import { AUDIT_GENESIS_HASH } from './audit.constants';
 import { AUDIT_ROW_CONTENT_SQL, auditRowHash, type AuditRowContent } from './audit-digest';
@@ -43,6 +45,9 @@ const INSERT_SQL = `INSERT INTO audit_logs (id, event_type, user_id, resource, a
     details, service, correlation_id, "timestamp")
   VALUES ($1, $2, $3, $4, $5, $6::inet, $7::jsonb, $8, $9, $10)`;
 
+/** Name under which each connection keeps {@link INSERT_SQL} prepared. */
+const INSERT_STATEMENT = 'msb_audit_logs_insert';
+
 const LOCK_HEAD_SQL = 'SELECT seq::text AS seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE';
 
 const SEED_HEAD_SQL = `INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, $1)
@@ -76,9 +81,10 @@ export class AuditChainService {
   constructor(private readonly hmacKey?: string) {}
 
   /**
-   * Inserts one unsealed row through `manager`, which should be inside the transaction of
-   * the change being recorded. Secrets in `details` are redacted; a `userId` that is not a
-   * UUID moves to `details.user_ref`, an unparsable address is dropped.
+   * Inserts one unsealed row through `manager`: inside the transaction of the change being
+   * recorded when there is one, so both commit or neither does. Secrets in `details` are
+   * redacted; a `userId` that is not a UUID moves to `details.user_ref`, an unparsable address
+   * is dropped.
    */
   async append(manager: EntityManager, entry: AuditEntry): Promise<string> {
     const id = randomUUID();
@@ -86,18 +92,22 @@ export class AuditChainService {
     const userId = entry.userId && UUID_PATTERN.test(entry.userId) ? entry.userId : null;
     if (entry.userId && !userId) details.user_ref = entry.userId;
 
-    await manager.query(INSERT_SQL, [
-      id,
-      entry.eventType,
-      userId,
-      truncate(entry.resource, 255),
-      truncate(entry.action, 64),
-      validIp(entry.ipAddress),
-      JSON.stringify(details),
-      entry.service,
-      truncate(entry.correlationId, 128),
-      entry.timestamp ?? new Date(),
-    ]);
+    await runPrepared(manager, {
+      name: INSERT_STATEMENT,
+      text: INSERT_SQL,
+      values: [
+        id,
+        entry.eventType,
+        userId,
+        truncate(entry.resource, 255),
+        truncate(entry.action, 64),
+        validIp(entry.ipAddress),
+        JSON.stringify(details),
+        entry.service,
+        truncate(entry.correlationId, 128),
+        entry.timestamp ?? new Date(),
+      ],
+    });
     return id;
   }
 
@@ -162,6 +172,21 @@ export class AuditChainService {
     await manager.query(SEED_HEAD_SQL, [AUDIT_GENESIS_HASH]);
     return (await manager.query(lockSql))[0];
   }
+}
+
+/**
+ * Runs a named (prepared) statement: each connection parses and plans it once instead of on
+ * every audited write. It runs on the connection of `manager`'s transaction when there is one;
+ * TypeORM's own `query` cannot name a statement, hence the driver's client.
+ */
+async function runPrepared(manager: EntityManager, query: QueryConfig): Promise<void> {
+  const runner = manager.queryRunner;
+  if (runner && !runner.isReleased) {
+    const client = (await runner.connect()) as { query(query: QueryConfig): Promise<unknown> };
+    await client.query(query);
+    return;
+  }
+  await (manager.connection.driver as PostgresDriver).master.query(query);
 }
 
 function validIp(ip: string | null): string | null {
