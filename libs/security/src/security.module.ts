@@ -1,9 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, Scope } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { LoggerModule } from 'nestjs-pino';
+import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { register } from 'prom-client';
 
 import { JwksKeyResolver } from './authentication/jwks-key.resolver';
@@ -18,8 +19,8 @@ import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { DependencyHealthIndicator } from './health/dependency-health.indicator';
 import { HealthController } from './health/health.controller';
 import { IpBlockService } from './ip-block/ip-block.service';
-import { loggerOptions } from './logging/logger-options.factory';
 import { PLATFORM_LOGGER, createPlatformLogger } from './logging/platform-logger.factory';
+import { PlatformPinoLogger, createNestLogger } from './logging/platform-pino.logger';
 import { SecurityEventLogger } from './logging/security-event.logger';
 import { METRIC_PROVIDERS } from './metrics/metric-providers';
 import { SecurityMetrics } from './metrics/security-metrics.service';
@@ -53,7 +54,6 @@ const DEFAULT_PROCESS_METRIC = 'process_cpu_user_seconds_total';
     DiscoveryModule,
     PassportModule,
     TerminusModule,
-    LoggerModule.forRootAsync({ inject: [PLATFORM_LOGGER], useFactory: loggerOptions }),
     PrometheusModule.registerAsync({
       inject: [SECURITY_OPTIONS],
       useFactory: (options: SecurityModuleOptions) => ({
@@ -67,6 +67,14 @@ const DEFAULT_PROCESS_METRIC = 'process_cpu_user_seconds_total';
   controllers: [HealthController],
   providers: [
     { provide: PLATFORM_LOGGER, inject: [SECURITY_OPTIONS], useFactory: createPlatformLogger },
+    // Transient: each consumer names its own context with `setContext`.
+    {
+      provide: PinoLogger,
+      scope: Scope.TRANSIENT,
+      inject: [PLATFORM_LOGGER],
+      useFactory: (logger: Logger) => new PlatformPinoLogger(logger),
+    },
+    { provide: NestPinoLogger, inject: [PLATFORM_LOGGER], useFactory: createNestLogger },
     ...REDIS_PROVIDERS,
     ...METRIC_PROVIDERS,
     SecurityMetrics,
@@ -87,6 +95,8 @@ const DEFAULT_PROCESS_METRIC = 'process_cpu_user_seconds_total';
   exports: [
     SECURITY_OPTIONS,
     PLATFORM_LOGGER,
+    PinoLogger,
+    NestPinoLogger,
     SECURITY_REDIS,
     SecurityMetrics,
     SecurityEventLogger,

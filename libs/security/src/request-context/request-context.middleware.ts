@@ -45,7 +45,6 @@ export function requestContextMiddleware(
   return (request, response, next) => {
     const correlationId = resolveRequestId(request.headers[REQUEST_ID_HEADER]);
     request.headers[REQUEST_ID_HEADER] = correlationId;
-    (request as { log?: Logger }).log = logger;
     response.setHeader('X-Request-Id', correlationId);
     const store: RequestContextStore = {
       correlationId,
