@@ -105,7 +105,8 @@ export class AuditChainService {
         JSON.stringify(details),
         entry.service,
         truncate(entry.correlationId, 128),
-        entry.timestamp ?? new Date(),
+        // ISO text with its zone: unambiguous for timestamptz, and cheaper than pg's Date formatting.
+        (entry.timestamp ?? new Date()).toISOString(),
       ],
     });
     return id;

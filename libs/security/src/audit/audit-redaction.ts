@@ -20,6 +20,11 @@ const SECRET_KEY_NAMES = new Set([
 ]);
 const SECRET_KEY_SUFFIXES = ['password', 'secret', 'hash', '_token', 'private_key', 'api_key'];
 
+// Every audited row asks about the same few column and detail names; the answers are kept,
+// up to a bound, since detail keys can also come from callers.
+const secretKeyAnswers = new Map<string, boolean>();
+const SECRET_KEY_ANSWERS_LIMIT = 4096;
+
 function normalizeKey(key: string): string {
   return key
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
@@ -32,8 +37,14 @@ function normalizeKey(key: string): string {
  * `Authorization`, `otp`). Such values are never written to an audit row.
  */
 export function isSecretKey(key: string): boolean {
-  const name = normalizeKey(key);
-  return SECRET_KEY_NAMES.has(name) || SECRET_KEY_SUFFIXES.some((suffix) => name.endsWith(suffix));
+  let secret = secretKeyAnswers.get(key);
+  if (secret === undefined) {
+    const name = normalizeKey(key);
+    secret =
+      SECRET_KEY_NAMES.has(name) || SECRET_KEY_SUFFIXES.some((suffix) => name.endsWith(suffix));
+    if (secretKeyAnswers.size < SECRET_KEY_ANSWERS_LIMIT) secretKeyAnswers.set(key, secret);
+  }
+  return secret;
 }
 
 /**
