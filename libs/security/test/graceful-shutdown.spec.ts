@@ -6,7 +6,11 @@ import { TEST_REDIS_URL, deleteKeys, freePort, testKeyPrefix } from '../../../te
 const ROOT = resolve(__dirname, '../../..');
 const DRAIN_MS = 5_000;
 
-function startSlowService(port: number, keyPrefix: string): Promise<ChildProcess> {
+function startSlowService(
+  port: number,
+  keyPrefix: string,
+  logLevel = 'warn',
+): Promise<ChildProcess> {
   const child = fork(resolve(__dirname, 'support/slow-service.ts'), [], {
     cwd: ROOT,
     execArgv: ['-r', '@swc-node/register'],
@@ -15,7 +19,7 @@ function startSlowService(port: number, keyPrefix: string): Promise<ChildProcess
       SWC_NODE_PROJECT: resolve(ROOT, 'tsconfig.base.json'),
       SERVICE_NAME: 'slow-service',
       ENVIRONMENT: 'production',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: logLevel,
       PORT: String(port),
       HOST: '127.0.0.1',
       REDIS_URL: TEST_REDIS_URL,
@@ -23,7 +27,7 @@ function startSlowService(port: number, keyPrefix: string): Promise<ChildProcess
       SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
       SLOW_MS: '700',
     },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   return new Promise((ready, fail) => {
     child.once('message', () => ready(child));
@@ -54,5 +58,28 @@ describe('graceful shutdown', () => {
     expect(answers.every(({ status, body }) => status === 200 && body.done === true)).toBe(true);
     expect(await exited).toBe(0);
     await expect(fetch(`http://127.0.0.1:${port}/api/slow`)).rejects.toThrow();
+  }, 30_000);
+
+  // A terminal's Ctrl-C reaches every process of the group, and a supervisor then sends
+  // SIGTERM as well: the second signal must not start a second shutdown.
+  it('should shut down once when SIGINT and then SIGTERM arrive during the drain', async () => {
+    const port = await freePort();
+    const service = await startSlowService(port, prefix, 'info');
+    let log = '';
+    service.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const exited = new Promise<number | null>((done) => service.once('exit', done));
+
+    const inFlight = Array.from({ length: 5 }, () =>
+      fetch(`http://127.0.0.1:${port}/api/slow`).then((response) => response.status),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    service.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    service.kill('SIGTERM');
+
+    expect(await Promise.all(inFlight)).toEqual([200, 200, 200, 200, 200]);
+    expect(await exited).toBe(0);
+    expect(log.match(/draining in-flight requests/g)).toHaveLength(1);
+    expect(log).not.toMatch(/"level":"error"/);
   }, 30_000);
 });

@@ -50,8 +50,15 @@ export async function bootstrapService(
   const settings = app.get<SecurityModuleOptions>(SECURITY_OPTIONS);
 
   // Nest's own shutdown hooks would also close the app; one handler keeps the order clear.
+  // The first signal starts the shutdown and later ones are ignored: a terminal's Ctrl-C
+  // reaches the whole process group, and a supervisor often sends SIGTERM after it.
+  let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => void shutDown(app, logger, signal, drainMs));
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void shutDown(app, logger, signal, drainMs);
+    });
   }
   await app.listen(port, host);
   logger.info(
