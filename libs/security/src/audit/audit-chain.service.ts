@@ -105,7 +105,7 @@ export class AuditChainService {
         JSON.stringify(details),
         entry.service,
         truncate(entry.correlationId, 128),
-        // ISO text with its zone: unambiguous for timestamptz, and cheaper than pg's Date formatting.
+        // ISO text with its zone: exact for timestamptz, cheaper than pg's Date formatting.
         (entry.timestamp ?? new Date()).toISOString(),
       ],
     });
