@@ -38,6 +38,7 @@ export * from './security.module';
 export * from './security.tokens';
 export type { IpBlock } from './state/security-state.storage';
 export * from './validation/is-gstin.decorator';
+export * from './validation/page-query.dto';
 export * from './http/outbound-http-client.service';
 export * from './audit/audit.constants';
 export * from './audit/audit.module';

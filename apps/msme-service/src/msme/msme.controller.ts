@@ -18,13 +18,13 @@ import {
   AcceptApiToken,
   CurrentUser,
   OwnerOf,
+  PageQueryDto,
   Permissions,
   type Principal,
 } from '@msmebazaar/security';
 
 import { CreateMsmeDto } from './dto/create-msme.dto';
 import { MsmePageDto, MsmeResponseDto } from './dto/msme-response.dto';
-import { PageQueryDto } from './dto/page-query.dto';
 import { UpdateMsmeDto } from './dto/update-msme.dto';
 import { MsmeService } from './msme.service';
 

@@ -1,13 +1,13 @@
-import { Type } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
 
+import { PageQueryDto } from '../validation/page-query.dto';
 import type { AuditLogFilter } from './audit-log-query.service';
 
 /**
  * Query of `GET /api/admin/audit-logs`: `event_type, user_id, from, to, page, limit`
  * (page from 1, limit 1 to 100, default 20).
  */
-export class AuditLogQueryDto {
+export class AuditLogQueryDto extends PageQueryDto {
   @IsOptional()
   @Matches(/^[a-z_]{1,64}$/, { message: 'event_type must be an event type name' })
   event_type?: string;
@@ -23,19 +23,6 @@ export class AuditLogQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page = 1;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit = 20;
 }
 
 /** The service filter of a validated {@link AuditLogQueryDto}. */

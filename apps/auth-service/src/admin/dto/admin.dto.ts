@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -17,26 +16,11 @@ import {
   Min,
 } from 'class-validator';
 
-import { ROLES, type Role } from '@msmebazaar/security';
+import { PageQueryDto, ROLES, type Role } from '@msmebazaar/security';
 
 import { PLAIN_TEXT_PATTERN } from '../../auth/dto/auth.dto';
 
-export class UsersQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit = 20;
-
+export class UsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Exact, case-insensitive' })
   @IsOptional()
   @IsEmail({}, { message: 'email must be an email address' })

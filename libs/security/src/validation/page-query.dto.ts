@@ -7,7 +7,10 @@ export const MAX_PAGE = 1_000_000;
 export const MAX_PAGE_LIMIT = 100;
 export const DEFAULT_PAGE_LIMIT = 20;
 
-/** `page` and `limit` of a paged listing; out-of-range values answer 400. */
+/**
+ * `page` (from 1) and `limit` (1 to 100, default 20) of a paged listing; out-of-range
+ * values answer 400. Listing query DTOs extend it.
+ */
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 1, type: 'integer' })
   @IsOptional()
