@@ -150,15 +150,23 @@ export async function createSecureApp(
 function configurePipeline(app: INestApplication, options: SecurityModuleOptions): void {
   const metrics = app.get(SecurityMetrics);
   app.useLogger(app.get(Logger));
-  app.use(
-    composeRawMiddlewares([
-      requestContextMiddleware(options.trustProxy, metrics, app.get(PLATFORM_LOGGER)),
-      securityHeaders(options.environment),
-      ipBlockMiddleware(app.get(IpBlockService), metrics),
-      jsonBodyMiddleware(),
-    ]),
-  );
-  if (app.getHttpAdapter().getType() === 'express') {
+  const pipeline = composeRawMiddlewares([
+    requestContextMiddleware(options.trustProxy, metrics, app.get(PLATFORM_LOGGER)),
+    securityHeaders(options.environment),
+    ipBlockMiddleware(app.get(IpBlockService), metrics),
+    jsonBodyMiddleware(),
+  ]);
+  if (app.getHttpAdapter().getType() === 'fastify') {
+    // A hook of Fastify's own rather than `app.use`: middie would copy a dozen request
+    // properties and normalise the path on every request for middlewares that need neither.
+    (app as NestFastifyApplication)
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onRequest', (request, reply, done) =>
+        pipeline(request.raw, reply.raw, (error) => done(error as Error | undefined)),
+      );
+  } else {
+    app.use(pipeline);
     // Registered after the middlewares above so that parser errors carry their headers.
     (app as NestExpressApplication).useBodyParser('json', {
       limit: BODY_LIMIT_BYTES,

@@ -81,8 +81,8 @@ export function securityHeaders(environment: Environment): RawMiddleware {
 }
 
 /**
- * Runs raw middlewares one after another as a single middleware, so the adapter's
- * middleware engine (middie on Fastify) dispatches once per request instead of once each.
+ * Runs raw middlewares one after another as a single middleware, so the platform
+ * dispatches once per request instead of once each.
  */
 export function composeRawMiddlewares(middlewares: readonly RawMiddleware[]): RawMiddleware {
   return (request, response, done) => {
