@@ -9,6 +9,19 @@ const LOG_FLUSH_INTERVAL_MS = 1_000;
 /** Injection token of the service's root pino logger. */
 export const PLATFORM_LOGGER = Symbol('PLATFORM_LOGGER');
 
+let stampedAt = 0;
+let stamp = '';
+
+/** pino's `timestamp` as ISO text, formatted once per millisecond however many lines share it. */
+function isoTimestamp(): string {
+  const now = Date.now();
+  if (now !== stampedAt) {
+    stampedAt = now;
+    stamp = `,"timestamp":"${new Date(now).toISOString()}"`;
+  }
+  return stamp;
+}
+
 /**
  * The service's one pino logger: JSON lines with an ISO `timestamp`, a textual `level`,
  * `service` and `environment` on every line, the current request's `correlation_id`
@@ -23,7 +36,7 @@ export function createPlatformLogger(options: SecurityModuleOptions): Logger {
   const settings: pino.LoggerOptions = {
     level: options.logLevel,
     base: { service: options.serviceName, environment: options.environment },
-    timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
+    timestamp: isoTimestamp,
     formatters: { level: (label) => ({ level: label }), log: redactSecrets },
     mixin: () => {
       const context = RequestContext.current();

@@ -12,8 +12,9 @@ import { REQUEST_ID_HEADER, resolveRequestId } from './request-id';
 const INFRASTRUCTURE = new Set<string>(INFRASTRUCTURE_PATHS);
 
 /** Whether a raw URL is one of the health or metrics routes. */
-export function isInfrastructurePath(url: string | undefined): boolean {
-  return INFRASTRUCTURE.has((url ?? '').split('?')[0]);
+export function isInfrastructurePath(url = ''): boolean {
+  const query = url.indexOf('?');
+  return INFRASTRUCTURE.has(query === -1 ? url : url.slice(0, query));
 }
 
 /**
