@@ -126,6 +126,19 @@ describe.each(PLATFORMS)('request pipeline on %s', (platform) => {
       ).toBe(201);
     });
 
+    it('should read class-level decorators per controller when controllers share a handler', async () => {
+      const token = await tokenOf(owner);
+      expect((await call('/api/public-status')).status).toBe(200);
+      expect((await call('/api/plain-status')).status).toBe(401);
+
+      const guarded = await call('/api/guarded-status', { token });
+      expect(guarded.status).toBe(200);
+      expect(guarded.headers.get('ratelimit-limit')).toBe('5');
+      const plain = await call('/api/plain-status', { token });
+      expect(plain.status).toBe(200);
+      expect(plain.headers.get('ratelimit-limit')).toBe('100');
+    });
+
     it('should accept an API token only on routes that opt in, by header or X-API-Key', async () => {
       const apiToken = await tokenOf(owner, { token_type: 'api_token', sid: undefined });
 

@@ -9,6 +9,7 @@ import { SecurityMetrics } from '../metrics/security-metrics.service';
 import { RequestContext } from '../request-context/request-context';
 import { isInfrastructurePath } from '../request-context/request-context.middleware';
 import { RevocationService } from '../revocation/revocation.service';
+import { RouteSettingsCache } from '../routing/route-settings.cache';
 import {
   ACCEPTED_TOKEN_TYPES_KEY,
   IS_PUBLIC_KEY,
@@ -54,7 +55,18 @@ const REQUIREMENT_KEYS = [ROLES_KEY, PERMISSIONS_KEY, OWNER_OF_KEY];
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(PLATFORM_JWT_STRATEGY) {
   private readonly verified = new LRUCache<string, Principal>({ max: VERIFIED_CACHE_ENTRIES });
-  private readonly routeSettings = new WeakMap<object, RouteAuthentication>();
+  private readonly routeSettings = new RouteSettingsCache<RouteAuthentication>((context) => {
+    const handler = context.getHandler();
+    const targets = [handler, context.getClass()];
+    return {
+      isPublic:
+        Boolean(this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) &&
+        !REQUIREMENT_KEYS.some((key) => this.reflector.get(key, handler)),
+      acceptedTypes:
+        this.reflector.getAllAndOverride<TokenType[]>(ACCEPTED_TOKEN_TYPES_KEY, targets) ??
+        DEFAULT_TOKEN_TYPES,
+    };
+  });
 
   constructor(
     private readonly reflector: Reflector,
@@ -71,8 +83,8 @@ export class JwtAuthGuard extends AuthGuard(PLATFORM_JWT_STRATEGY) {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const requestContext = RequestContext.current();
     if (requestContext) requestContext.route = routePatternOf(request);
-    if (isInfrastructurePath(request.raw?.url ?? request.url) || this.settingsOf(context).isPublic)
-      return true;
+    if (isInfrastructurePath(request.raw?.url ?? request.url)) return true;
+    if (this.routeSettings.of(context).isPublic) return true;
 
     const extracted = extractToken(request.headers);
     if (!extracted) throw new InvalidTokenException();
@@ -119,31 +131,12 @@ export class JwtAuthGuard extends AuthGuard(PLATFORM_JWT_STRATEGY) {
     return principal;
   }
 
-  /** A route's decorators never change, so they are read once per handler. */
-  private settingsOf(context: ExecutionContext): RouteAuthentication {
-    const handler = context.getHandler();
-    let settings = this.routeSettings.get(handler);
-    if (!settings) {
-      const targets = [handler, context.getClass()];
-      settings = {
-        isPublic:
-          Boolean(this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) &&
-          !REQUIREMENT_KEYS.some((key) => this.reflector.get(key, handler)),
-        acceptedTypes:
-          this.reflector.getAllAndOverride<TokenType[]>(ACCEPTED_TOKEN_TYPES_KEY, targets) ??
-          DEFAULT_TOKEN_TYPES,
-      };
-      this.routeSettings.set(handler, settings);
-    }
-    return settings;
-  }
-
   private assertAccepted(
     context: ExecutionContext,
     principal: Principal,
     extracted: ExtractedToken,
   ) {
-    const accepted = this.settingsOf(context).acceptedTypes;
+    const accepted = this.routeSettings.of(context).acceptedTypes;
     const viaApiKeyHeader = extracted.source === 'api-key' && principal.tokenType !== 'api_token';
     if (!accepted.includes(principal.tokenType) || viaApiKeyHeader) {
       this.metrics.tokenValidation('invalid');

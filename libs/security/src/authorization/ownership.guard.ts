@@ -9,6 +9,7 @@ import { isUUID } from 'class-validator';
 
 import { ValidationFailedException } from '../errors/validation-failed.exception';
 import { SecurityEventLogger } from '../logging/security-event.logger';
+import { RouteSettingsCache } from '../routing/route-settings.cache';
 import { OWNER_OF_KEY } from '../security.constants';
 import { AccessDeniedException } from './access-denied.exception';
 import { ADMIN_ROLE, callerOf, type AuthorizationRequest } from './authorization-request';
@@ -22,6 +23,10 @@ import { OwnershipRegistry } from './ownership.registry';
  */
 @Injectable()
 export class OwnershipGuard implements CanActivate {
+  private readonly ownerOf = new RouteSettingsCache((context) =>
+    this.reflector.get<OwnerOfMetadata | undefined>(OWNER_OF_KEY, context.getHandler()),
+  );
+
   constructor(
     private readonly reflector: Reflector,
     private readonly registry: OwnershipRegistry,
@@ -29,10 +34,7 @@ export class OwnershipGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const owner = this.reflector.get<OwnerOfMetadata | undefined>(
-      OWNER_OF_KEY,
-      context.getHandler(),
-    );
+    const owner = this.ownerOf.of(context);
     return owner ? this.checkOwnership(context, owner) : true;
   }
 

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 
 import { SecurityEventLogger } from '../logging/security-event.logger';
 import { RequestContext } from '../request-context/request-context';
+import { RouteSettingsCache } from '../routing/route-settings.cache';
 import { PERMISSIONS_KEY } from '../security.constants';
 import { AccessDeniedException } from './access-denied.exception';
 import type { Principal } from '../authentication/principal.interface';
@@ -11,6 +12,13 @@ import { callerOf } from './authorization-request';
 /** Enforces `@Permissions(...)`: the caller needs every listed permission. */
 @Injectable()
 export class PermissionsGuard implements CanActivate {
+  private readonly requiredPermissions = new RouteSettingsCache((context) =>
+    this.reflector.getAllAndOverride<string[] | undefined>(PERMISSIONS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]),
+  );
+
   constructor(
     private readonly reflector: Reflector,
     private readonly events: SecurityEventLogger,
@@ -18,10 +26,7 @@ export class PermissionsGuard implements CanActivate {
 
   /** Synchronous when nothing is required or the caller qualifies: no await per request. */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const required = this.reflector.getAllAndOverride<string[] | undefined>(PERMISSIONS_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const required = this.requiredPermissions.of(context);
     if (!required?.length) return true;
 
     const caller = callerOf(context);

@@ -22,6 +22,7 @@ import { SecurityMetrics } from '../metrics/security-metrics.service';
 import { clientIp } from '../request-context/client-ip';
 import { RequestContext } from '../request-context/request-context';
 import { isInfrastructurePath } from '../request-context/request-context.middleware';
+import { RouteSettingsCache } from '../routing/route-settings.cache';
 import {
   INFRASTRUCTURE_ROUTE_KEY,
   IS_PUBLIC_KEY,
@@ -39,6 +40,16 @@ import type { RateLimitRouteMetadata } from './rate-limit.decorator';
 
 /** The policy of authenticated routes that name none. */
 export const DEFAULT_RATE_LIMIT_POLICY = 'api';
+
+/** What a route's decorators say about rate limiting. */
+interface RouteRateLimit {
+  skipped: boolean;
+  /** The policy named by `@RateLimit()`, if any. */
+  named?: RateLimitRouteMetadata;
+  isPublic: boolean;
+}
+
+const DEFAULT_ROUTE_POLICY: RateLimitRouteMetadata = { policy: DEFAULT_RATE_LIMIT_POLICY };
 
 /** What the guard reads of a request on Express or Fastify. */
 export interface RateLimitedRequest {
@@ -82,6 +93,22 @@ export interface AppliedRateLimitPolicy {
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate, OnModuleInit {
+  private readonly routeSettings = new RouteSettingsCache<RouteRateLimit>((context) => {
+    const targets = [context.getHandler(), context.getClass()];
+    const named = this.reflector.getAllAndOverride<RateLimitRouteMetadata | string | undefined>(
+      RATE_LIMIT_POLICY_KEY,
+      targets,
+    );
+    return {
+      skipped: Boolean(
+        this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT_KEY, targets) ||
+        this.reflector.getAllAndOverride<boolean>(INFRASTRUCTURE_ROUTE_KEY, targets),
+      ),
+      named: typeof named === 'string' ? { policy: named } : named || undefined,
+      isPublic: Boolean(this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)),
+    };
+  });
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(SECURITY_OPTIONS) private readonly options: SecurityModuleOptions,
@@ -172,19 +199,10 @@ export class RateLimitGuard implements CanActivate, OnModuleInit {
     request: RateLimitedRequest,
   ): RateLimitRouteMetadata | undefined {
     if (isInfrastructurePath(request.raw?.url ?? request.url)) return undefined;
-    const targets = [context.getHandler(), context.getClass()];
-    const skipped =
-      this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT_KEY, targets) ||
-      this.reflector.getAllAndOverride<boolean>(INFRASTRUCTURE_ROUTE_KEY, targets);
-    if (skipped) return undefined;
-
-    const named = this.reflector.getAllAndOverride<RateLimitRouteMetadata | string>(
-      RATE_LIMIT_POLICY_KEY,
-      targets,
-    );
-    if (named) return typeof named === 'string' ? { policy: named } : named;
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets);
-    return request.user || !isPublic ? { policy: DEFAULT_RATE_LIMIT_POLICY } : undefined;
+    const route = this.routeSettings.of(context);
+    if (route.skipped) return undefined;
+    if (route.named) return route.named;
+    return request.user || !route.isPublic ? DEFAULT_ROUTE_POLICY : undefined;
   }
 
   private apply(

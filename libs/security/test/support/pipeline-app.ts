@@ -21,6 +21,7 @@ import {
   OwnershipResolverFor,
   Permissions,
   Public,
+  RateLimit,
   Roles,
   SecurityModule,
   createSecureApp,
@@ -123,6 +124,25 @@ class PublicCatalogueController {
   }
 }
 
+/** One handler behind two routes, whose class-level decorators differ. */
+abstract class StatusController {
+  @Get()
+  status() {
+    return { ok: true };
+  }
+}
+
+@Public()
+@Controller('api/public-status')
+class PublicStatusController extends StatusController {}
+
+@RateLimit('auth')
+@Controller('api/guarded-status')
+class GuardedStatusController extends StatusController {}
+
+@Controller('api/plain-status')
+class PlainStatusController extends StatusController {}
+
 /** Options of a pipeline test app. */
 export interface PipelineAppSettings {
   jwksUrl: string;
@@ -174,7 +194,13 @@ export async function startPipelineApp(settings: PipelineAppSettings): Promise<{
 }> {
   @Module({
     imports: [SecurityModule.forRoot(pipelineOptions(settings))],
-    controllers: [SampleController, PublicCatalogueController],
+    controllers: [
+      SampleController,
+      PublicCatalogueController,
+      PublicStatusController,
+      GuardedStatusController,
+      PlainStatusController,
+    ],
     providers: [DocumentOwnershipResolver],
   })
   class PipelineTestModule {}
