@@ -111,6 +111,18 @@ describe.each(PLATFORMS)('request pipeline on %s', (platform) => {
       expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     });
 
+    it('should refuse a token once it expires, though it was accepted before', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const token = await tokenOf(owner, { iat: now, exp: now + 2 });
+      expect((await call('/api/sample/me', { token })).status).toBe(200);
+
+      await new Promise((resolve) => setTimeout(resolve, (now + 2) * 1000 - Date.now() + 50));
+      const answer = await call('/api/sample/me', { token });
+
+      expect(answer.status).toBe(401);
+      expect(answer.body.detail).toBe('The token has expired.');
+    });
+
     it('should let @Public() routes through without a token', async () => {
       expect((await call('/api/sample/open')).status).toBe(200);
       expect((await call('/api/catalogue')).status).toBe(200);

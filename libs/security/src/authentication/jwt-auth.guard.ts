@@ -89,7 +89,9 @@ export class JwtAuthGuard extends AuthGuard(PLATFORM_JWT_STRATEGY) {
     const extracted = extractToken(request.headers);
     if (!extracted) throw new InvalidTokenException();
     const cached = this.verified.get(extracted.token);
-    if (cached) return this.admit(context, request, cached, extracted);
+    if (cached && cached.expiresAtSeconds * 1000 > Date.now()) {
+      return this.admit(context, request, cached, extracted);
+    }
     return this.verify(context, extracted).then((principal) =>
       this.admit(context, request, principal, extracted),
     );
@@ -126,8 +128,11 @@ export class JwtAuthGuard extends AuthGuard(PLATFORM_JWT_STRATEGY) {
   private async verify(context: ExecutionContext, extracted: ExtractedToken): Promise<Principal> {
     await super.canActivate(context);
     const principal = context.switchToHttp().getRequest<GuardedRequest>().user as Principal;
-    const ttl = principal.expiresAtSeconds * 1000 - Date.now();
-    if (ttl > 0) this.verified.set(extracted.token, principal, { ttl });
+    // Expiry is checked on each hit from the token's own `exp`: entries with a TTL would
+    // make the cache start a timer every millisecond to refresh its clock.
+    if (principal.expiresAtSeconds * 1000 > Date.now()) {
+      this.verified.set(extracted.token, principal);
+    }
     return principal;
   }
 
