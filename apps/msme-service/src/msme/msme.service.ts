@@ -19,12 +19,6 @@ const ADMIN_ROLE = 'admin';
  */
 @Injectable()
 export class MsmeService {
-  /**
-   * MSMEs already read while serving a request, keyed by the request's context: the
-   * ownership check and the handler then share one database read instead of two.
-   */
-  private readonly readDuringRequest = new WeakMap<object, Map<string, Msme | null>>();
-
   constructor(
     @InjectRepository(Msme) private readonly msmes: Repository<Msme>,
     private readonly securityEvents: SecurityEventLogger,
@@ -107,13 +101,8 @@ export class MsmeService {
     return msme;
   }
 
-  private async findOnce(id: string): Promise<Msme | null> {
-    const context = RequestContext.current();
-    if (!context) return this.msmes.findOneBy({ id });
-
-    const read = this.readDuringRequest.get(context) ?? new Map<string, Msme | null>();
-    this.readDuringRequest.set(context, read);
-    if (!read.has(id)) read.set(id, await this.msmes.findOneBy({ id }));
-    return read.get(id) ?? null;
+  // The ownership check and the handler share one database read per request.
+  private findOnce(id: string): Promise<Msme | null> {
+    return RequestContext.once(`msme:${id}`, () => this.msmes.findOneBy({ id }));
   }
 }

@@ -10,6 +10,8 @@ export interface RequestContextStore {
   authorization?: string;
   /** The matched route pattern (`/api/msme/:msme_id`), once routing has happened. */
   route?: string;
+  /** Loads shared within the request by {@link RequestContext.once}. */
+  loads?: Map<string, Promise<unknown>>;
 }
 
 const storage = new AsyncLocalStorage<RequestContextStore>();
@@ -29,5 +31,27 @@ export const RequestContext = {
 
   correlationId(): string | undefined {
     return storage.getStore()?.correlationId;
+  },
+
+  /**
+   * Runs `load` once per request for `key` and gives every caller in the request the same
+   * promise, so a guard and a handler that need one record read it once. Outside a request
+   * each call loads.
+   *
+   * @example
+   * findOne(id: string) {
+   *   return RequestContext.once(`msme:${id}`, () => this.msmes.findOneBy({ id }));
+   * }
+   */
+  once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const store = storage.getStore();
+    if (!store) return load();
+    store.loads ??= new Map();
+    let loading = store.loads.get(key) as Promise<T> | undefined;
+    if (!loading) {
+      loading = load();
+      store.loads.set(key, loading);
+    }
+    return loading;
   },
 };
