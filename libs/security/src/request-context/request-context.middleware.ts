@@ -11,10 +11,15 @@ import { REQUEST_ID_HEADER, resolveRequestId } from './request-id';
 
 const INFRASTRUCTURE = new Set<string>(INFRASTRUCTURE_PATHS);
 
-/** Whether a raw URL is one of the health or metrics routes. */
-export function isInfrastructurePath(url = ''): boolean {
+/** A raw URL without its query string. */
+function pathOf(url = ''): string {
   const query = url.indexOf('?');
-  return INFRASTRUCTURE.has(query === -1 ? url : url.slice(0, query));
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** Whether a raw URL is one of the health or metrics routes. */
+export function isInfrastructurePath(url: string | undefined): boolean {
+  return INFRASTRUCTURE.has(pathOf(url));
 }
 
 /**
@@ -61,7 +66,7 @@ export function requestContextMiddleware(
       response.once('finish', () => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const method = request.method ?? 'GET';
-        const path = (request.url ?? '').split('?')[0];
+        const path = pathOf(request.url);
         const status = response.statusCode;
         metrics.httpRequest(method, store.route ?? 'unmatched', status, seconds);
         logger[levelOf(status)](
