@@ -2,12 +2,9 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 
 import { SecurityEventLogger } from '../logging/security-event.logger';
-import { RequestContext } from '../request-context/request-context';
 import { RouteSettingsCache } from '../routing/route-settings.cache';
 import { PERMISSIONS_KEY } from '../security.constants';
-import { AccessDeniedException } from './access-denied.exception';
-import type { Principal } from '../authentication/principal.interface';
-import { callerOf } from './authorization-request';
+import { callerOf, denyAccess } from './authorization-request';
 
 /** Enforces `@Permissions(...)`: the caller needs every listed permission. */
 @Injectable()
@@ -32,20 +29,6 @@ export class PermissionsGuard implements CanActivate {
     const caller = callerOf(context);
     const missing = required.filter((permission) => !caller.permissions.includes(permission));
     if (missing.length === 0) return true;
-    return this.deny(context, caller, missing);
-  }
-
-  private async deny(
-    context: ExecutionContext,
-    caller: Principal,
-    missing: string[],
-  ): Promise<never> {
-    await this.events.logPermissionDenied({
-      userId: caller.userId,
-      resource: RequestContext.current()?.route ?? null,
-      action: context.switchToHttp().getRequest<{ method?: string }>().method ?? null,
-      details: { missing_permissions: missing },
-    });
-    throw new AccessDeniedException();
+    return denyAccess(this.events, context, caller, { missing_permissions: missing });
   }
 }

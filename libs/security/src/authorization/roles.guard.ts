@@ -2,12 +2,9 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 
 import { SecurityEventLogger } from '../logging/security-event.logger';
-import { RequestContext } from '../request-context/request-context';
 import { RouteSettingsCache } from '../routing/route-settings.cache';
 import { ROLES_KEY } from '../security.constants';
-import { AccessDeniedException } from './access-denied.exception';
-import type { Principal } from '../authentication/principal.interface';
-import { callerOf } from './authorization-request';
+import { callerOf, denyAccess } from './authorization-request';
 
 /** Enforces `@Roles(...)`: the caller needs at least one of the listed roles. */
 @Injectable()
@@ -31,20 +28,6 @@ export class RolesGuard implements CanActivate {
 
     const caller = callerOf(context);
     if (required.some((role) => caller.roles.includes(role))) return true;
-    return this.deny(context, caller, required);
-  }
-
-  private async deny(
-    context: ExecutionContext,
-    caller: Principal,
-    required: string[],
-  ): Promise<never> {
-    await this.events.logPermissionDenied({
-      userId: caller.userId,
-      resource: RequestContext.current()?.route ?? null,
-      action: context.switchToHttp().getRequest<{ method?: string }>().method ?? null,
-      details: { required_roles: required },
-    });
-    throw new AccessDeniedException();
+    return denyAccess(this.events, context, caller, { required_roles: required });
   }
 }
