@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 
-import { SecurityEventLogger, type Principal } from '@msmebazaar/security';
+import { RequestContext, SecurityEventLogger, type Principal } from '@msmebazaar/security';
 
 import { MsmeClient } from '../msme-client/msme.client';
 import type { CreateValuationDto } from './dto/create-valuation.dto';
@@ -43,7 +43,7 @@ export class ValuationService {
   }
 
   async get(caller: Principal, id: string): Promise<ValuationResponseDto> {
-    const valuation = await this.valuations.findOneBy({ id });
+    const valuation = await this.findOnce(id);
     if (!valuation) throw new NotFoundException(`Valuation ${id} not found`);
 
     await this.securityEvents.logDataAccess({
@@ -57,10 +57,11 @@ export class ValuationService {
 
   /** Owner lookup for the ownership guard. */
   async ownerOf(id: string): Promise<string | null> {
-    const found = await this.valuations.findOne({
-      select: { id: true, ownerId: true },
-      where: { id },
-    });
-    return found?.ownerId ?? null;
+    return (await this.findOnce(id))?.ownerId ?? null;
+  }
+
+  // The ownership check and the handler share one database read per request.
+  private findOnce(id: string): Promise<Valuation | null> {
+    return RequestContext.once(`valuation:${id}`, () => this.valuations.findOneBy({ id }));
   }
 }
