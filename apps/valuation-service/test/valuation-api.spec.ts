@@ -95,6 +95,14 @@ describe('valuation-service API', () => {
     return response.body.id;
   }
 
+  /** A new owner's fresh MSME, and a request to value it: a token bucket of its own. */
+  async function valuationOfNewOwnersMsme(): Promise<() => request.Test> {
+    const owner = testUser('msme_owner');
+    const msmeId = await createMsme(owner);
+    return () =>
+      api().post('/api/valuation').set('Authorization', bearer(owner)).send({ msme_id: msmeId });
+  }
+
   async function valuationCount(): Promise<number> {
     const { rows } = await sql.query('SELECT count(*)::int AS count FROM valuations');
     return rows[0].count;
@@ -261,13 +269,7 @@ describe('valuation-service API', () => {
 
   describe('valuation token bucket', () => {
     it('should allow 10 valuations, then refuse the 11th with 429 and Retry-After', async () => {
-      const owner = testUser('msme_owner');
-      const msmeId = await createMsme(owner);
-      const send = () =>
-        api()
-          .post('/api/valuation')
-          .set('Authorization', `Bearer ${tokens.get(owner)}`)
-          .send({ msme_id: msmeId });
+      const send = await valuationOfNewOwnersMsme();
 
       const statuses: number[] = [];
       for (let i = 0; i < 10; i += 1) statuses.push((await send()).status);
@@ -317,13 +319,7 @@ describe('valuation-service API', () => {
 
   describe('when msme-service is unavailable', () => {
     it('should answer 503 problem+json while it is stopped, and value again once it is back', async () => {
-      const owner = testUser('msme_owner');
-      const msmeId = await createMsme(owner);
-      const send = () =>
-        api()
-          .post('/api/valuation')
-          .set('Authorization', `Bearer ${tokens.get(owner)}`)
-          .send({ msme_id: msmeId });
+      const send = await valuationOfNewOwnersMsme();
 
       await msme.stop();
       const whileDown = await send();
